@@ -1,0 +1,12 @@
+"""skbp: scikit-learn MLP estimators trained by hand-written backpropagation.
+
+``MLPBackpropClassifier`` and ``MLPBackpropRegressor`` are drop-in
+replacements for scikit-learn's ``MLPClassifier`` and ``MLPRegressor``; the
+four backpropagation equations BP1-BP4 are in :mod:`skbp._network`.
+"""
+
+from ._mlp import MLPBackpropClassifier, MLPBackpropRegressor
+
+__version__ = "0.1.0"
+
+__all__ = ["MLPBackpropClassifier", "MLPBackpropRegressor", "__version__"]

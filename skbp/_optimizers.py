@@ -1,0 +1,138 @@
+"""Stochastic optimizers that update one flat parameter vector in place.
+
+Each optimizer keeps its state (velocity, moments) as flat vectors of the same
+layout as :attr:`skbp._network.LayerStack.params`, so a step is a handful of
+whole-vector operations with no per-layer loop and no allocation. The update
+rules and learning-rate schedules are scikit-learn's, so that trajectories
+match it.
+
+Protocol used by the training loop:
+
+* ``step(params, grad)`` after every mini-batch;
+* ``end_epoch(n_samples_seen)`` after every epoch (learning-rate schedules);
+* ``on_plateau(message, verbose) -> bool`` when the loss (or validation
+  score) stopped improving: True means stop training.
+"""
+
+import numpy as np
+
+
+class _Optimizer:
+    def __init__(self, n_params, dtype, learning_rate_init):
+        self.learning_rate_init = float(learning_rate_init)
+        self.learning_rate = float(learning_rate_init)
+        self._scratch = np.empty(n_params, dtype)
+
+    def end_epoch(self, n_samples_seen):
+        """Hook for schedules; ``n_samples_seen`` is the estimator's ``t_``."""
+
+    def on_plateau(self, message, verbose):
+        """No schedule to lower: stop."""
+        if verbose:
+            print(message + " Stopping.")
+        return True
+
+
+class SGD(_Optimizer):
+    """Stochastic gradient descent with (Nesterov) momentum and schedules.
+
+    ``velocity = momentum * velocity - lr * grad``; the step is ``velocity``,
+    or ``momentum * velocity - lr * grad`` with Nesterov's momentum.
+
+    Schedules: ``'constant'``; ``'invscaling'``, ``lr = lr_init / (t + 1) ** power_t``
+    with ``t`` the number of samples seen, updated after each epoch;
+    ``'adaptive'``, ``lr /= 5`` at each plateau, stopping once ``lr <= 1e-6``.
+    """
+
+    def __init__(
+        self,
+        n_params,
+        dtype,
+        learning_rate_init=0.1,
+        schedule="constant",
+        momentum=0.9,
+        nesterov=True,
+        power_t=0.5,
+    ):
+        super().__init__(n_params, dtype, learning_rate_init)
+        self.schedule = schedule
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        self.power_t = float(power_t)
+        self.velocity = np.zeros(n_params, dtype)
+
+    def step(self, params, grad):
+        """One update of ``params`` (n_params,) given ``grad`` (n_params,)."""
+        lr_grad = np.multiply(grad, self.learning_rate, out=self._scratch)
+        self.velocity *= self.momentum
+        self.velocity -= lr_grad
+        if self.nesterov:
+            params -= lr_grad
+            params += np.multiply(self.velocity, self.momentum, out=self._scratch)
+        else:
+            params += self.velocity
+
+    def end_epoch(self, n_samples_seen):
+        if self.schedule == "invscaling":
+            self.learning_rate = (
+                self.learning_rate_init / (n_samples_seen + 1) ** self.power_t
+            )
+
+    def on_plateau(self, message, verbose):
+        if self.schedule != "adaptive":
+            return super().on_plateau(message, verbose)
+        if self.learning_rate <= 1e-6:
+            if verbose:
+                print(message + " Learning rate too small. Stopping.")
+            return True
+        self.learning_rate /= 5.0
+        if verbose:
+            print(message + f" Setting learning rate to {self.learning_rate:f}")
+        return False
+
+
+class Adam(_Optimizer):
+    """Adam (Kingma and Ba, 2014) with scikit-learn's bias correction.
+
+    ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g**2``,
+    ``params -= lr_t * m / (sqrt(v) + eps)`` with
+    ``lr_t = lr_init * sqrt(1 - b2**t) / (1 - b1**t)``, ``t`` counting steps.
+    """
+
+    def __init__(
+        self,
+        n_params,
+        dtype,
+        learning_rate_init=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+    ):
+        super().__init__(n_params, dtype, learning_rate_init)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        self.t = 0
+        self.first_moment = np.zeros(n_params, dtype)
+        self.second_moment = np.zeros(n_params, dtype)
+
+    def step(self, params, grad):
+        """One update of ``params`` (n_params,) given ``grad`` (n_params,)."""
+        self.t += 1
+        m, v, tmp = self.first_moment, self.second_moment, self._scratch
+        m *= self.beta_1
+        m += np.multiply(grad, 1 - self.beta_1, out=tmp)
+        v *= self.beta_2
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1 - self.beta_2
+        v += tmp
+        self.learning_rate = (
+            self.learning_rate_init
+            * np.sqrt(1 - self.beta_2**self.t)
+            / (1 - self.beta_1**self.t)
+        )
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.learning_rate
+        params -= tmp
