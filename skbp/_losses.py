@@ -39,8 +39,9 @@ def _clip_probabilities(A):
 
 def _squared_error(Y, A, sample_weight):
     residual = A - Y
-    return 0.5 * _mean_over_samples(np.einsum("ij,ij->i", residual, residual),
-                                    sample_weight)
+    return 0.5 * _mean_over_samples(
+        np.einsum("ij,ij->i", residual, residual), sample_weight
+    )
 
 
 def _categorical_log_loss(Y, A, sample_weight):

@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-from scipy.special import log_expit
 from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
@@ -36,6 +35,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._activations import OUTPUT_ACTIVATIONS
 from ._losses import LOSSES
 from ._network import LayerStack, predict_in_chunks
 from ._training import fit_lbfgs, fit_stochastic
@@ -74,11 +74,17 @@ class _BaseMLP(BaseEstimator):
     """Shared machinery of the two estimators. Not for direct use."""
 
     _parameter_constraints: dict = {
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
@@ -100,8 +106,11 @@ class _BaseMLP(BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dtype": [None, Options(type, {np.float32, np.float64}),
-                  StrOptions({"float32", "float64"})],
+        "dtype": [
+            None,
+            Options(type, {np.float32, np.float64}),
+            StrOptions({"float32", "float64"}),
+        ],
     }
 
     # -- parameters ---------------------------------------------------------
@@ -110,8 +119,10 @@ class _BaseMLP(BaseEstimator):
         """``hidden_layer_sizes`` as a list of positive ints, or a clear error."""
         sizes = self.hidden_layer_sizes
         sizes = list(sizes) if np.iterable(sizes) else [sizes]
-        if not all(isinstance(s, Integral | np.integer) and not isinstance(s, bool)
-                   and s > 0 for s in sizes):
+        if not all(
+            isinstance(s, Integral | np.integer) and not isinstance(s, bool) and s > 0
+            for s in sizes
+        ):
             raise ValueError(
                 "hidden_layer_sizes must be a positive integer or a sequence of "
                 f"positive integers, got {self.hidden_layer_sizes!r}."
@@ -137,8 +148,9 @@ class _BaseMLP(BaseEstimator):
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
         self._random_state = check_random_state(self.random_state)
 
-        stack = LayerStack(layer_units, self.activation, self._output_activation(Y),
-                           dtype)
+        stack = LayerStack(
+            layer_units, self.activation, self._output_activation(Y), dtype
+        )
         if first_pass:
             self._initialize(stack, Y)
         else:
@@ -201,7 +213,7 @@ class _BaseMLP(BaseEstimator):
             vars(self).pop(name, None)
 
     def _continue_from_fitted(self, stack, Y):
-        """warm_start / partial_fit: start from the public ``coefs_`` / ``intercepts_``."""
+        """warm_start / partial_fit: continue from the public coefs_ / intercepts_."""
         expected = [W.shape for W in stack.coefs]
         found = [np.shape(W) for W in self.coefs_]
         if expected != found or Y.shape[1] != self.n_outputs_:
@@ -280,13 +292,20 @@ class _BaseMLP(BaseEstimator):
         )
         working_mib = min(get_config()["working_memory"], _PREDICT_CHUNK_MIB)
         chunk_rows = working_mib * 2**20 // row_bytes
-        return predict_in_chunks(X, self.coefs_, self.intercepts_, self.activation,
-                                 None if logits else self.out_activation_, chunk_rows)
+        return predict_in_chunks(
+            X,
+            self.coefs_,
+            self.intercepts_,
+            self.activation,
+            None if logits else self.out_activation_,
+            chunk_rows,
+        )
 
     def _validate_predict_input(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, accept_sparse=["csr", "csc"],
-                             dtype=_FLOAT_DTYPES, reset=False)
+        return validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=_FLOAT_DTYPES, reset=False
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -480,11 +499,20 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         return "log_loss" if self.out_activation_ == "softmax" else "binary_log_loss"
 
     def _output_activation(self, Y):
-        return "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
+        return (
+            "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
+        )
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
-                             multi_output=True, dtype=_FLOAT_DTYPES, reset=reset)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=_FLOAT_DTYPES,
+            reset=reset,
+        )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -575,17 +603,16 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
             Class probabilities, in the order of ``classes_`` (for multilabel,
             the probability of each label).
         """
-        X = self._validate_predict_input(X)
-        proba = self._network_output(X)
-        if self.out_activation_ == "logistic" and self._label_binarizer.y_type_ == "binary":
-            return np.hstack([1 - proba, proba])
-        return proba
+        logits, sigma = self._class_logits(X)
+        sigma.apply(logits)
+        # Never exactly 0, so that log(predict_proba) stays finite too.
+        return np.maximum(logits, np.finfo(logits.dtype).tiny, out=logits)
 
     def predict_log_proba(self, X):
         """Log of the probability estimates, computed stably from the logits.
 
-        Finite for every input, even where ``predict_proba`` rounds a
-        probability to 0 (scikit-learn returns -inf there).
+        Finite for every input, even where a probability underflows
+        (scikit-learn returns -inf there).
 
         Parameters
         ----------
@@ -597,24 +624,25 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probabilities, in the order of ``classes_``.
         """
+        logits, sigma = self._class_logits(X)
+        return sigma.log_apply(logits)
+
+    def _class_logits(self, X):
+        """Output logits, one column per column of ``predict_proba``, and sigma.
+
+        A binary problem has one logistic unit z: P(classes_[0]) = sigma(-z) and
+        P(classes_[1]) = sigma(z), both computed without cancellation.
+        """
         X = self._validate_predict_input(X)
         logits = self._network_output(X, logits=True)
-        if self.out_activation_ == "softmax":
-            return logits - _logsumexp_rows(logits)
         if self._label_binarizer.y_type_ == "binary":
-            return np.hstack([log_expit(-logits), log_expit(logits)])
-        return log_expit(logits)
+            logits = np.hstack([-logits, logits])
+        return logits, OUTPUT_ACTIVATIONS[self.out_activation_]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
-
-
-def _logsumexp_rows(Z):
-    """``log(sum(exp(Z), axis=1))`` as a column, without overflow."""
-    row_max = Z.max(axis=1, keepdims=True)
-    return row_max + np.log(np.exp(Z - row_max).sum(axis=1, keepdims=True))
 
 
 class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
@@ -689,9 +717,16 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         return LOSSES[self.loss].output_activation
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"],
-                             multi_output=True, y_numeric=True, dtype=_FLOAT_DTYPES,
-                             reset=reset)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=_FLOAT_DTYPES,
+            reset=reset,
+        )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if self.loss == "poisson" and np.any(y < 0):

@@ -77,8 +77,9 @@ def forward_pass(X, coefs, intercepts, hidden_activation, output_activation, A):
     return A_prev
 
 
-def predict_in_chunks(X, coefs, intercepts, hidden_activation, output_activation,
-                      chunk_rows):
+def predict_in_chunks(
+    X, coefs, intercepts, hidden_activation, output_activation, chunk_rows
+):
     """Forward pass over any number of rows with work buffers of ``chunk_rows`` rows.
 
     Rows of ``X`` are cast to the parameters' dtype one chunk at a time, so the
@@ -96,8 +97,9 @@ def predict_in_chunks(X, coefs, intercepts, hidden_activation, output_activation
     for start in range(0, n_samples, chunk_rows):
         rows = slice(start, start + chunk_rows)
         X_chunk = X[rows].astype(dtype, copy=False)
-        out[rows] = forward_pass(X_chunk, coefs, intercepts, hidden_activation,
-                                 output_activation, A)
+        out[rows] = forward_pass(
+            X_chunk, coefs, intercepts, hidden_activation, output_activation, A
+        )
     return out
 
 
@@ -146,7 +148,9 @@ class LayerStack:
 
     def set_params(self, coefs, intercepts):
         """Copy per-layer arrays (e.g. a user's ``coefs_``) into the flat vector."""
-        for view, value in zip(self.coefs + self.intercepts, list(coefs) + list(intercepts)):
+        for view, value in zip(
+            self.coefs + self.intercepts, list(coefs) + list(intercepts)
+        ):
             if np.shape(value) != view.shape:
                 raise ValueError(
                     f"A layer's parameters have shape {np.shape(value)}, expected "
@@ -173,8 +177,14 @@ class LayerStack:
 
         Fills ``work.A[1..L][:m]`` and returns the output ``A[L][:m]``.
         """
-        return forward_pass(X, self.coefs, self.intercepts, self.hidden_activation.name,
-                            self.output_activation.name, work.A)
+        return forward_pass(
+            X,
+            self.coefs,
+            self.intercepts,
+            self.hidden_activation.name,
+            self.output_activation.name,
+            work.A,
+        )
 
     def backprop(self, X, Y, sample_weight, loss, alpha, work):
         """Cost of one mini-batch and its gradient, by BP1-BP4.
@@ -251,7 +261,9 @@ class Workspace:
         self.n_rows = n_rows
         self.A = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
         if with_gradients:
-            self.Delta = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
+            self.Delta = [None] + [
+                np.empty((n_rows, n), stack.dtype) for n in units[1:]
+            ]
             self.grad = np.zeros(stack.n_params, stack.dtype)
             self.grad_coefs, self.grad_intercepts = stack.split(self.grad)
             self.scratch = np.empty(stack.n_weights, stack.dtype)

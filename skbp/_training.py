@@ -26,11 +26,23 @@ _VALIDATION_CHUNK_ROWS = 4096
 def make_optimizer(estimator, stack):
     """The optimizer named by ``estimator.solver``, sized for ``stack``."""
     if estimator.solver == "sgd":
-        return SGD(stack.n_params, stack.dtype, estimator.learning_rate_init,
-                   estimator.learning_rate, estimator.momentum,
-                   estimator.nesterovs_momentum, estimator.power_t)
-    return Adam(stack.n_params, stack.dtype, estimator.learning_rate_init,
-                estimator.beta_1, estimator.beta_2, estimator.epsilon)
+        return SGD(
+            stack.n_params,
+            stack.dtype,
+            estimator.learning_rate_init,
+            estimator.learning_rate,
+            estimator.momentum,
+            estimator.nesterovs_momentum,
+            estimator.power_t,
+        )
+    return Adam(
+        stack.n_params,
+        stack.dtype,
+        estimator.learning_rate_init,
+        estimator.beta_1,
+        estimator.beta_2,
+        estimator.epsilon,
+    )
 
 
 def _stratification_labels(Y, is_classifier):
@@ -75,12 +87,15 @@ def validation_split(estimator, X, Y, sample_weight, is_classifier):
     stratify = _stratification_labels(Y, is_classifier)
     if stratify is not None:
         _, counts = np.unique(stratify, return_counts=True)
-        if (counts.min() < 2 or n_val < len(counts)
-                or n_samples - n_val < len(counts)):
+        if counts.min() < 2 or n_val < len(counts) or n_samples - n_val < len(counts):
             stratify = None
     arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-    parts = train_test_split(*arrays, test_size=n_val,
-                             random_state=estimator._random_state, stratify=stratify)
+    parts = train_test_split(
+        *arrays,
+        test_size=n_val,
+        random_state=estimator._random_state,
+        stratify=stratify,
+    )
     if sample_weight is None:
         parts += [None, None]
     X_train, X_val, Y_train, Y_val, sw_train, sw_val = parts
@@ -95,7 +110,8 @@ def _batch_size(estimator, n_samples):
     if estimator.batch_size > n_samples:
         warnings.warn(
             "Got `batch_size` less than 1 or larger than sample size. It is going "
-            "to be clipped", stacklevel=4,
+            "to be clipped",
+            stacklevel=4,
         )
     return int(np.clip(estimator.batch_size, 1, n_samples))
 
@@ -116,9 +132,14 @@ def _update_no_improvement_count(estimator, stack, validation):
         return True
 
     X_val, Y_val, sw_val = validation
-    Y_pred = predict_in_chunks(X_val, stack.coefs, stack.intercepts,
-                               stack.hidden_activation.name,
-                               stack.output_activation.name, _VALIDATION_CHUNK_ROWS)
+    Y_pred = predict_in_chunks(
+        X_val,
+        stack.coefs,
+        stack.intercepts,
+        stack.hidden_activation.name,
+        stack.output_activation.name,
+        _VALIDATION_CHUNK_ROWS,
+    )
     if not np.isfinite(Y_pred).all():
         return False
     score = estimator._validation_score(Y_pred, Y_val, sw_val)
@@ -157,24 +178,29 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
             "early_stopping=False or use fit."
         )
     optimizer = getattr(estimator, "_optimizer", None)
-    if (not incremental or optimizer is None
-            or optimizer._scratch.shape != stack.params.shape
-            or optimizer._scratch.dtype != stack.dtype):
+    if (
+        not incremental
+        or optimizer is None
+        or optimizer._scratch.shape != stack.params.shape
+        or optimizer._scratch.dtype != stack.dtype
+    ):
         optimizer = make_optimizer(estimator, stack)
     estimator._optimizer = optimizer
 
     validation = None
     if estimator.early_stopping:
         X, X_val, Y, Y_val, sample_weight, sw_val = validation_split(
-            estimator, X, Y, sample_weight, is_classifier(estimator))
+            estimator, X, Y, sample_weight, is_classifier(estimator)
+        )
         validation = (X_val, Y_val, sw_val)
 
     n_samples = X.shape[0]
     batch_size = _batch_size(estimator, n_samples)
     total_weight = n_samples if sample_weight is None else float(sample_weight.sum())
     work = Workspace(stack, batch_size)
-    X_batch_buffer = None if sp.issparse(X) else np.empty((batch_size, X.shape[1]),
-                                                          X.dtype)
+    X_batch_buffer = (
+        None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), X.dtype)
+    )
     Y_batch_buffer = np.empty((batch_size, Y.shape[1]), Y.dtype)
     sample_idx = np.arange(n_samples)
 
@@ -196,8 +222,9 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
                 sw_batch = None if sample_weight is None else sample_weight[idx]
                 if sw_batch is not None and not sw_batch.sum() > 0:
                     continue  # all weights zero: the batch carries no information
-                batch_loss = stack.backprop(X_batch, Y_batch, sw_batch, loss,
-                                            estimator.alpha, work)
+                batch_loss = stack.backprop(
+                    X_batch, Y_batch, sw_batch, loss, estimator.alpha, work
+                )
                 batch_weight = m if sw_batch is None else float(sw_batch.sum())
                 accumulated_loss += batch_loss * batch_weight
                 optimizer.step(stack.params, work.grad)
@@ -210,15 +237,18 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
                 print(f"Iteration {estimator.n_iter_}, loss = {estimator.loss_:.8f}")
 
             if not math.isfinite(estimator.loss_) or not _update_no_improvement_count(
-                    estimator, stack, validation):
+                estimator, stack, validation
+            ):
                 diverged = True
                 break
             optimizer.end_epoch(estimator.t_)
 
             if estimator._no_improvement_count > estimator.n_iter_no_change:
                 what = "Validation score" if validation else "Training loss"
-                message = (f"{what} did not improve more than tol={estimator.tol:f} "
-                           f"for {estimator.n_iter_no_change} consecutive epochs.")
+                message = (
+                    f"{what} did not improve more than tol={estimator.tol:f} "
+                    f"for {estimator.n_iter_no_change} consecutive epochs."
+                )
                 if optimizer.on_plateau(message, estimator.verbose):
                     break
                 estimator._no_improvement_count = 0
@@ -228,7 +258,8 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
                 warnings.warn(
                     f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
                     "reached and the optimization hasn't converged yet.",
-                    ConvergenceWarning, stacklevel=4,
+                    ConvergenceWarning,
+                    stacklevel=4,
                 )
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=4)
@@ -239,7 +270,8 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
                 f"Training diverged at epoch {estimator.n_iter_} (non-finite loss); "
                 "the weights with the best validation score are kept. Scaling the "
                 "input data or lowering learning_rate_init usually helps.",
-                ConvergenceWarning, stacklevel=4,
+                ConvergenceWarning,
+                stacklevel=4,
             )
         np.copyto(stack.params, estimator._best_params)  # restore the best weights
 
@@ -262,8 +294,10 @@ def fit_lbfgs(estimator, stack, loss, X, Y, sample_weight):
     def record(intermediate_result):
         estimator.loss_curve_.append(float(intermediate_result.fun))
         if estimator.verbose:
-            print(f"Iteration {len(estimator.loss_curve_)}, "
-                  f"loss = {intermediate_result.fun:.8f}")
+            print(
+                f"Iteration {len(estimator.loss_curve_)}, "
+                f"loss = {intermediate_result.fun:.8f}"
+            )
 
     result = scipy.optimize.minimize(
         cost_and_gradient,
@@ -271,8 +305,11 @@ def fit_lbfgs(estimator, stack, loss, X, Y, sample_weight):
         method="L-BFGS-B",
         jac=True,
         callback=record,
-        options={"maxfun": estimator.max_fun, "maxiter": estimator.max_iter,
-                 "gtol": estimator.tol},
+        options={
+            "maxfun": estimator.max_fun,
+            "maxiter": estimator.max_iter,
+            "gtol": estimator.tol,
+        },
     )
     if result.status != 0:
         warnings.warn(
@@ -281,9 +318,9 @@ def fit_lbfgs(estimator, stack, loss, X, Y, sample_weight):
             "iterations (max_iter) or of loss evaluations (max_fun), or scale the "
             "data as shown in https://scikit-learn.org/stable/modules/"
             "preprocessing.html",
-            ConvergenceWarning, stacklevel=4,
+            ConvergenceWarning,
+            stacklevel=4,
         )
     estimator.n_iter_ = min(result.nit, estimator.max_iter)
     estimator.loss_ = float(result.fun)
     np.copyto(stack.params, result.x, casting="same_kind")
-

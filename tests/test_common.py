@@ -1,0 +1,26 @@
+"""scikit-learn's estimator checks on several configurations, no expected failures."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skbp import MLPBackpropClassifier, MLPBackpropRegressor
+
+FAST = dict(max_iter=50, random_state=0)
+INSTANCES = [
+    MLPBackpropClassifier(**FAST),
+    MLPBackpropClassifier(solver="sgd", learning_rate_init=0.05, **FAST),
+    MLPBackpropClassifier(
+        hidden_layer_sizes=(16, 8), activation="tanh", learning_rate_init=0.01, **FAST
+    ),
+    MLPBackpropClassifier(solver="lbfgs", **FAST),
+    MLPBackpropRegressor(**FAST),
+    MLPBackpropRegressor(solver="sgd", learning_rate_init=0.01, **FAST),
+    MLPBackpropRegressor(
+        hidden_layer_sizes=(16, 8), activation="tanh", learning_rate_init=0.01, **FAST
+    ),
+    MLPBackpropRegressor(solver="lbfgs", **FAST),
+]
+
+
+@parametrize_with_checks(INSTANCES)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
