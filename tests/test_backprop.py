@@ -1,0 +1,153 @@
+"""BP1-BP4 against finite differences, and optimizer steps worked out by hand."""
+
+import numpy as np
+import pytest
+
+from skbp import MLPBackpropRegressor
+from skbp._losses import LOSSES
+from skbp._network import LayerStack, Workspace
+from skbp._optimizers import SGD, Adam
+
+HIDDEN = ["identity", "logistic", "tanh", "relu"]
+
+
+def _targets(loss_name, rng, n_samples, n_outputs):
+    if loss_name == "log_loss":  # one-hot classes, softmax output
+        return np.eye(n_outputs)[rng.randint(n_outputs, size=n_samples)]
+    if loss_name == "binary_log_loss":  # binary / multilabel, logistic outputs
+        return rng.randint(2, size=(n_samples, n_outputs)).astype(float)
+    if loss_name == "poisson":
+        return rng.poisson(2.0, size=(n_samples, n_outputs)).astype(float)
+    return rng.normal(size=(n_samples, n_outputs))
+
+
+def _relative_gradient_error(activation, loss_name, weighted, alpha=0.3):
+    """||grad - finite differences|| / (||grad|| + ||finite differences||)."""
+    rng = np.random.RandomState(0)
+    n_samples, n_outputs = 7, 3
+    loss = LOSSES[loss_name]
+    stack = LayerStack(
+        [4, 5, 3, n_outputs], activation, loss.output_activation, np.float64
+    )
+    stack.params[:] = rng.uniform(-0.8, 0.8, stack.n_params)
+    X = rng.normal(size=(n_samples, 4))
+    Y = _targets(loss_name, rng, n_samples, n_outputs)
+    sample_weight = rng.uniform(0.1, 3.0, n_samples) if weighted else None
+    work = Workspace(stack, n_samples)
+
+    def cost(params):
+        stack.params[:] = params
+        return stack.backprop(X, Y, sample_weight, loss, alpha, work)
+
+    theta = stack.params.copy()
+    cost(theta)
+    grad = work.grad.copy()
+    step = 1e-6
+    numeric = np.empty_like(theta)
+    for k in range(theta.size):
+        shift = np.zeros_like(theta)
+        shift[k] = step
+        numeric[k] = (cost(theta + shift) - cost(theta - shift)) / (2 * step)
+    return np.linalg.norm(grad - numeric) / (
+        np.linalg.norm(grad) + np.linalg.norm(numeric)
+    )
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+@pytest.mark.parametrize("activation", HIDDEN)
+def test_gradient_matches_finite_differences(activation, loss_name, weighted):
+    """Every activation x (loss, output activation) pair, L2 penalty on, float64."""
+    assert _relative_gradient_error(activation, loss_name, weighted) < 1e-6
+
+
+def test_l2_penalty_spares_intercepts():
+    """With zero data gradient on biases, their gradient has no penalty term."""
+    stack = LayerStack([2, 3, 1], "identity", "identity", np.float64)
+    stack.params[:] = 1.0
+    X = np.zeros((4, 2))
+    work = Workspace(stack, 4)
+    Y = stack.forward(X, work).copy()  # perfect fit: the data gradient is zero
+    cost = stack.backprop(X, Y, None, LOSSES["squared_error"], 2.0, work)
+    np.testing.assert_allclose(cost, 0.5 * 2.0 / 4 * stack.n_weights)
+    np.testing.assert_allclose(work.grad[: stack.n_weights], 2.0 / 4)
+    np.testing.assert_allclose(work.grad[stack.n_weights :], 0.0)
+
+
+def test_one_sgd_step_by_hand():
+    """2 inputs -> 2 relu units -> 1 identity output, one sample, lr 0.1.
+
+    Worked out by hand:
+    hidden z = [1*0.1 + 2*0.3, 1*(-0.2) + 2*(-0.4)] = [0.7, -1.0] -> a = [0.7, 0]
+    output a = 0.7*0.5 + 0*0.6 = 0.35; y = 1; cost = 0.5 * 0.65**2 = 0.21125
+    BP1 delta_out = 0.35 - 1 = -0.65
+    BP2 grad b2 = -0.65;  BP3 grad W2 = [0.7, 0] * -0.65 = [-0.455, 0]
+    BP4 delta_hidden = [-0.65*0.5*1, -0.65*0.6*0] = [-0.325, 0]
+    BP2 grad b1 = [-0.325, 0];  BP3 grad W1 = [[1], [2]] @ [[-0.325, 0]]
+    new = old - 0.1 * grad.
+    """
+    X, y = np.array([[1.0, 2.0]]), np.array([1.0])
+    reg = MLPBackpropRegressor(
+        hidden_layer_sizes=(2,),
+        solver="sgd",
+        learning_rate_init=0.1,
+        momentum=0.0,
+        alpha=0.0,
+        max_iter=1,
+        shuffle=False,
+        warm_start=True,
+        tol=0.0,
+    )
+    with pytest.warns(Warning):  # ConvergenceWarning: max_iter=1
+        reg.fit(X, y)
+    reg.coefs_ = [np.array([[0.1, -0.2], [0.3, -0.4]]), np.array([[0.5], [0.6]])]
+    reg.intercepts_ = [np.zeros(2), np.zeros(1)]
+    with pytest.warns(Warning):
+        reg.fit(X, y)
+
+    np.testing.assert_allclose(reg.loss_, 0.21125)
+    np.testing.assert_allclose(reg.coefs_[0], [[0.1325, -0.2], [0.365, -0.4]])
+    np.testing.assert_allclose(reg.intercepts_[0], [0.0325, 0.0])
+    np.testing.assert_allclose(reg.coefs_[1], [[0.5455], [0.6]])
+    np.testing.assert_allclose(reg.intercepts_[1], [0.065])
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_momentum_two_steps_by_hand(nesterov):
+    """velocity = 0.9 v - 0.1 g; step = v, or 0.9 v - 0.1 g with Nesterov."""
+    params = np.array([1.0, -2.0])
+    g1, g2 = np.array([0.5, -1.0]), np.array([0.2, 0.4])
+    sgd = SGD(2, np.float64, learning_rate_init=0.1, momentum=0.9, nesterov=nesterov)
+    sgd.step(params, g1)
+    sgd.step(params, g2)
+    v1 = [-0.05, 0.1]  # -0.1 * g1
+    v2 = [0.9 * -0.05 - 0.02, 0.9 * 0.1 - 0.04]  # [-0.065, 0.05]
+    if nesterov:
+        step1 = [0.9 * -0.05 - 0.05, 0.9 * 0.1 + 0.1]  # [-0.095, 0.19]
+        step2 = [0.9 * -0.065 - 0.02, 0.9 * 0.05 - 0.04]  # [-0.0785, 0.005]
+    else:
+        step1, step2 = v1, v2
+    expected = np.array([1.0, -2.0]) + np.array(step1) + np.array(step2)
+    np.testing.assert_allclose(params, expected)
+
+
+def test_adam_first_step_moves_by_learning_rate_against_the_gradient_sign():
+    """Step 1: m = 0.1 g, v = 0.001 g^2, lr_1 = lr sqrt(0.001) / 0.1, so the
+    update is -lr * g / (|g| + eps / sqrt(0.001)) ~ -lr * sign(g)."""
+    params = np.array([1.0, 1.0, 1.0])
+    grad = np.array([3.0, -0.5, 0.0])
+    adam = Adam(3, np.float64, learning_rate_init=0.01)
+    adam.step(params, grad)
+    np.testing.assert_allclose(params, [0.99, 1.01, 1.0], atol=1e-8)
+    assert adam.t == 1
+
+
+def test_invscaling_and_adaptive_schedules():
+    sgd = SGD(1, np.float64, learning_rate_init=0.1, schedule="invscaling", power_t=0.5)
+    sgd.end_epoch(n_samples_seen=99)
+    assert sgd.learning_rate == pytest.approx(0.1 / 10)
+    adaptive = SGD(1, np.float64, learning_rate_init=1e-5, schedule="adaptive")
+    assert adaptive.on_plateau("plateau.", verbose=False) is False
+    assert adaptive.learning_rate == pytest.approx(2e-6)
+    assert adaptive.on_plateau("plateau.", verbose=False) is False  # 4e-7 now
+    assert adaptive.on_plateau("plateau.", verbose=False) is True  # <= 1e-6: stop
