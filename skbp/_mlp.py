@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
@@ -38,7 +39,7 @@ from sklearn.utils.validation import (
 from ._activations import OUTPUT_ACTIVATIONS
 from ._losses import LOSSES
 from ._network import LayerStack, predict_in_chunks
-from ._training import fit_lbfgs, fit_stochastic
+from ._training import NON_FINITE_MESSAGE, fit_lbfgs, fit_stochastic
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 _FLOAT_DTYPES = (np.float64, np.float32)
@@ -143,6 +144,8 @@ class _BaseMLP(BaseEstimator):
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         dtype = self._compute_dtype(X)
         X = X.astype(dtype, copy=False)
+        if sp.issparse(X) and X.format != "csr":
+            X = X.tocsr()  # mini-batches take rows
         Y = Y.astype(dtype, copy=False)
         sample_weight = self._validate_sample_weight(sample_weight, X)
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
@@ -164,12 +167,7 @@ class _BaseMLP(BaseEstimator):
                 fit_stochastic(self, stack, loss, X, Y, sample_weight, incremental)
 
         if not np.isfinite(stack.params).all():
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed (for example "
-                "with sklearn.preprocessing.StandardScaler), or the learning rate "
-                "may be too high."
-            )
+            raise ValueError(NON_FINITE_MESSAGE)
         # Publish copies that own their memory (not views of the flat vector),
         # so that pickles and user edits see ordinary arrays.
         self.coefs_ = [W.copy() for W in stack.coefs]

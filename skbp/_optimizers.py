@@ -23,6 +23,17 @@ class _Optimizer:
         self.learning_rate = float(learning_rate_init)
         self._scratch = np.empty(n_params, dtype)
 
+    def __getstate__(self):
+        # The scratch buffer holds no state: do not pickle it.
+        state = dict(vars(self))
+        state["_scratch"] = (state["_scratch"].shape, state["_scratch"].dtype)
+        return state
+
+    def __setstate__(self, state):
+        shape, dtype = state["_scratch"]
+        vars(self).update(state)
+        self._scratch = np.empty(shape, dtype)
+
     def end_epoch(self, n_samples_seen):
         """Hook for schedules; ``n_samples_seen`` is the estimator's ``t_``."""
 

@@ -22,6 +22,12 @@ from ._optimizers import SGD, Adam
 
 _VALIDATION_CHUNK_ROWS = 4096
 
+NON_FINITE_MESSAGE = (
+    "Solver produced non-finite parameter weights or loss. The input data may "
+    "contain large values and need to be preprocessed (for example with "
+    "sklearn.preprocessing.StandardScaler), or the learning rate may be too high."
+)
+
 
 def make_optimizer(estimator, stack):
     """The optimizer named by ``estimator.solver``, sized for ``stack``."""
@@ -264,6 +270,8 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
     except KeyboardInterrupt:
         warnings.warn("Training interrupted by user.", stacklevel=4)
 
+    if diverged and validation is None:
+        raise ValueError(NON_FINITE_MESSAGE)
     if validation is not None:
         if diverged:
             warnings.warn(
