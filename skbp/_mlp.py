@@ -195,20 +195,23 @@ class _BaseMLP(BaseEstimator):
         self.n_layers_ = stack.n_layers + 1
         self.out_activation_ = stack.output_activation.name
         self.coefs_, self.intercepts_ = stack.coefs, stack.intercepts
+        self.loss_curve_ = []
         self._best_params = stack.params.copy()
+        vars(self).pop("_optimizer", None)
         if self.solver in _STOCHASTIC_SOLVERS:
-            self.loss_curve_ = []
-            self._no_improvement_count = 0
-            if self.early_stopping:
-                self.validation_scores_ = []
-                self.best_validation_score_ = -np.inf
-                self.best_loss_ = None
-            else:
-                self.best_loss_ = np.inf
-                self.validation_scores_ = None
-                self.best_validation_score_ = None
-        for name in ("_optimizer",):
-            vars(self).pop(name, None)
+            self._reset_stopping_state()
+
+    def _reset_stopping_state(self):
+        """Fresh bookkeeping for the stochastic solvers' stopping rule."""
+        self._no_improvement_count = 0
+        if self.early_stopping:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
 
     def _continue_from_fitted(self, stack, Y):
         """warm_start / partial_fit: continue from the public coefs_ / intercepts_."""
@@ -223,26 +226,24 @@ class _BaseMLP(BaseEstimator):
             )
         stack.set_params(self.coefs_, self.intercepts_)
         self.coefs_, self.intercepts_ = stack.coefs, stack.intercepts
-        if self.solver in _STOCHASTIC_SOLVERS:
-            # Copies, so that a failed call leaves the previous history intact.
-            if getattr(self, "loss_curve_", None) is None:
-                self.loss_curve_ = []
-                self._no_improvement_count = 0
-                self.best_loss_ = None if self.early_stopping else np.inf
-            else:
-                self.loss_curve_ = list(self.loss_curve_)
-            if self.early_stopping:
-                if getattr(self, "validation_scores_", None) is None:
-                    self.validation_scores_ = []
-                    self.best_validation_score_ = -np.inf
-                else:
-                    self.validation_scores_ = list(self.validation_scores_)
-            if getattr(self, "_best_params", None) is None or (
-                self._best_params.shape != stack.params.shape
-            ):
-                self._best_params = stack.params.copy()
-            if hasattr(self, "_optimizer"):
-                self._optimizer = copy.deepcopy(self._optimizer)
+        # Copies, so that a failed call leaves the previous history intact.
+        self.loss_curve_ = list(getattr(self, "loss_curve_", None) or [])
+        if self.solver not in _STOCHASTIC_SOLVERS:
+            return
+        same_stopping_rule = hasattr(self, "_no_improvement_count") and (
+            self.early_stopping
+            == (getattr(self, "validation_scores_", None) is not None)
+        )
+        if not same_stopping_rule:
+            self._reset_stopping_state()
+        elif self.early_stopping:
+            self.validation_scores_ = list(self.validation_scores_)
+        if getattr(self, "_best_params", None) is None or (
+            self._best_params.shape != stack.params.shape
+        ):
+            self._best_params = stack.params.copy()
+        if hasattr(self, "_optimizer"):
+            self._optimizer = copy.deepcopy(self._optimizer)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -513,6 +514,7 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        _check_label_types(y)
         check_classification_targets(y)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
@@ -641,6 +643,17 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
+
+
+def _check_label_types(y):
+    """Labels must be all strings or all numbers (as ``np.unique`` needs)."""
+    if y.dtype == object:
+        kinds = {"string" if isinstance(v, str) else "number" for v in y.ravel()}
+        if len(kinds) > 1:
+            raise TypeError(
+                "y mixes string and numeric class labels; use labels of one type, "
+                "for example y.astype(str)."
+            )
 
 
 class MLPBackpropRegressor(RegressorMixin, _BaseMLP):

@@ -15,6 +15,17 @@ Protocol used by the training loop:
 """
 
 import numpy as np
+from scipy.linalg import get_blas_funcs
+
+
+def _axpy(a, x, y):
+    """``y += a * x`` in place, in one pass (BLAS axpy); x, y contiguous 1-D."""
+    get_blas_funcs("axpy", (y,))(x, y, a=a)
+
+
+def _scal(a, x):
+    """``x *= a`` in place (BLAS scal); x contiguous 1-D."""
+    get_blas_funcs("scal", (x,))(a, x)
 
 
 class _Optimizer:
@@ -74,14 +85,13 @@ class SGD(_Optimizer):
 
     def step(self, params, grad):
         """One update of ``params`` (n_params,) given ``grad`` (n_params,)."""
-        lr_grad = np.multiply(grad, self.learning_rate, out=self._scratch)
-        self.velocity *= self.momentum
-        self.velocity -= lr_grad
+        _scal(self.momentum, self.velocity)
+        _axpy(-self.learning_rate, grad, self.velocity)  # v = mu v - lr g
         if self.nesterov:
-            params -= lr_grad
-            params += np.multiply(self.velocity, self.momentum, out=self._scratch)
+            _axpy(-self.learning_rate, grad, params)  # params += mu v - lr g
+            _axpy(self.momentum, self.velocity, params)
         else:
-            params += self.velocity
+            _axpy(1.0, self.velocity, params)  # params += v
 
     def end_epoch(self, n_samples_seen):
         if self.schedule == "invscaling":
@@ -131,12 +141,11 @@ class Adam(_Optimizer):
         """One update of ``params`` (n_params,) given ``grad`` (n_params,)."""
         self.t += 1
         m, v, tmp = self.first_moment, self.second_moment, self._scratch
-        m *= self.beta_1
-        m += np.multiply(grad, 1 - self.beta_1, out=tmp)
-        v *= self.beta_2
+        _scal(self.beta_1, m)
+        _axpy(1 - self.beta_1, grad, m)  # m = b1 m + (1 - b1) g
         np.multiply(grad, grad, out=tmp)
-        tmp *= 1 - self.beta_2
-        v += tmp
+        _scal(self.beta_2, v)
+        _axpy(1 - self.beta_2, tmp, v)  # v = b2 v + (1 - b2) g^2
         self.learning_rate = (
             self.learning_rate_init
             * np.sqrt(1 - self.beta_2**self.t)
@@ -145,5 +154,4 @@ class Adam(_Optimizer):
         np.sqrt(v, out=tmp)
         tmp += self.epsilon
         np.divide(m, tmp, out=tmp)
-        tmp *= self.learning_rate
-        params -= tmp
+        _axpy(-self.learning_rate, tmp, params)  # params -= lr_t m / (sqrt(v) + eps)

@@ -246,6 +246,8 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
                 estimator, stack, validation
             ):
                 diverged = True
+                if validation is not None:  # one score per epoch, as scikit-learn
+                    estimator.validation_scores_.append(float("nan"))
                 break
             optimizer.end_epoch(estimator.t_)
 
@@ -292,7 +294,6 @@ def fit_lbfgs(estimator, stack, loss, X, Y, sample_weight):
     gradient. ``loss_curve_`` records the loss after every iteration.
     """
     work = Workspace(stack, X.shape[0])
-    estimator.loss_curve_ = []
 
     def cost_and_gradient(flat):
         np.copyto(stack.params, flat, casting="same_kind")
