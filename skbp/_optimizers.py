@@ -12,20 +12,13 @@ Protocol used by the training loop:
 * ``end_epoch(n_samples_seen)`` after every epoch (learning-rate schedules);
 * ``on_plateau(message, verbose) -> bool`` when the loss (or validation
   score) stopped improving: True means stop training.
+
+The updates use numpy's in-place ufuncs rather than scipy's BLAS axpy/scal:
+scipy ships its own OpenBLAS, whose thread pool fights numpy's for the cores
+(measured: a 2-thread fit 25x slower), while a fused axpy saves only one pass.
 """
 
 import numpy as np
-from scipy.linalg import get_blas_funcs
-
-
-def _axpy(a, x, y):
-    """``y += a * x`` in place, in one pass (BLAS axpy); x, y contiguous 1-D."""
-    get_blas_funcs("axpy", (y,))(x, y, a=a)
-
-
-def _scal(a, x):
-    """``x *= a`` in place (BLAS scal); x contiguous 1-D."""
-    get_blas_funcs("scal", (x,))(a, x)
 
 
 class _Optimizer:
@@ -85,13 +78,14 @@ class SGD(_Optimizer):
 
     def step(self, params, grad):
         """One update of ``params`` (n_params,) given ``grad`` (n_params,)."""
-        _scal(self.momentum, self.velocity)
-        _axpy(-self.learning_rate, grad, self.velocity)  # v = mu v - lr g
+        lr_grad = np.multiply(grad, self.learning_rate, out=self._scratch)
+        self.velocity *= self.momentum
+        self.velocity -= lr_grad
         if self.nesterov:
-            _axpy(-self.learning_rate, grad, params)  # params += mu v - lr g
-            _axpy(self.momentum, self.velocity, params)
+            params -= lr_grad
+            params += np.multiply(self.velocity, self.momentum, out=self._scratch)
         else:
-            _axpy(1.0, self.velocity, params)  # params += v
+            params += self.velocity
 
     def end_epoch(self, n_samples_seen):
         if self.schedule == "invscaling":
@@ -141,11 +135,12 @@ class Adam(_Optimizer):
         """One update of ``params`` (n_params,) given ``grad`` (n_params,)."""
         self.t += 1
         m, v, tmp = self.first_moment, self.second_moment, self._scratch
-        _scal(self.beta_1, m)
-        _axpy(1 - self.beta_1, grad, m)  # m = b1 m + (1 - b1) g
+        m *= self.beta_1
+        m += np.multiply(grad, 1 - self.beta_1, out=tmp)
+        v *= self.beta_2
         np.multiply(grad, grad, out=tmp)
-        _scal(self.beta_2, v)
-        _axpy(1 - self.beta_2, tmp, v)  # v = b2 v + (1 - b2) g^2
+        tmp *= 1 - self.beta_2
+        v += tmp
         self.learning_rate = (
             self.learning_rate_init
             * np.sqrt(1 - self.beta_2**self.t)
@@ -154,4 +149,5 @@ class Adam(_Optimizer):
         np.sqrt(v, out=tmp)
         tmp += self.epsilon
         np.divide(m, tmp, out=tmp)
-        _axpy(-self.learning_rate, tmp, params)  # params -= lr_t m / (sqrt(v) + eps)
+        tmp *= self.learning_rate
+        params -= tmp
