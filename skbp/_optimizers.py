@@ -112,6 +112,13 @@ class Adam(_Optimizer):
     ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g**2``,
     ``params -= lr_t * m / (sqrt(v) + eps)`` with
     ``lr_t = lr_init * sqrt(1 - b2**t) / (1 - b1**t)``, ``t`` counting steps.
+
+    The moments are stored divided by ``1 - beta`` (``m_s = m / (1 - b1)``,
+    ``v_s = v / (1 - b2)``), which turns their updates into
+    ``m_s = b1 m_s + g`` and ``v_s = b2 v_s + g**2`` and the step into
+    ``c * m_s / (sqrt(v_s) + eps / sqrt(1 - b2))`` with
+    ``c = (1 - b1) / sqrt(1 - b2)``: the same update in ten passes over the
+    vectors instead of twelve.
     """
 
     def __init__(
@@ -128,26 +135,27 @@ class Adam(_Optimizer):
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
         self.t = 0
-        self.first_moment = np.zeros(n_params, dtype)
-        self.second_moment = np.zeros(n_params, dtype)
+        self.scaled_first_moment = np.zeros(n_params, dtype)
+        self.scaled_second_moment = np.zeros(n_params, dtype)
 
     def step(self, params, grad):
         """One update of ``params`` (n_params,) given ``grad`` (n_params,)."""
         self.t += 1
-        m, v, tmp = self.first_moment, self.second_moment, self._scratch
-        m *= self.beta_1
-        m += np.multiply(grad, 1 - self.beta_1, out=tmp)
-        v *= self.beta_2
-        np.multiply(grad, grad, out=tmp)
-        tmp *= 1 - self.beta_2
-        v += tmp
+        b1, b2 = self.beta_1, self.beta_2
         self.learning_rate = (
-            self.learning_rate_init
-            * np.sqrt(1 - self.beta_2**self.t)
-            / (1 - self.beta_1**self.t)
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        np.sqrt(v, out=tmp)
-        tmp += self.epsilon
-        np.divide(m, tmp, out=tmp)
-        tmp *= self.learning_rate
+        m_s, v_s, tmp = (
+            self.scaled_first_moment,
+            self.scaled_second_moment,
+            self._scratch,
+        )
+        m_s *= b1
+        m_s += grad
+        v_s *= b2
+        v_s += np.multiply(grad, grad, out=tmp)
+        np.sqrt(v_s, out=tmp)
+        tmp += self.epsilon / np.sqrt(1 - b2)
+        np.divide(m_s, tmp, out=tmp)
+        tmp *= self.learning_rate * (1 - b1) / np.sqrt(1 - b2)
         params -= tmp
