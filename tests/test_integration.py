@@ -624,7 +624,6 @@ BAD_PARAMS = [
     ("power_t", -0.5),
     ("momentum", 1.5),
     ("validation_fraction", 1.0),
-    ("validation_fraction", 0.0),
     ("beta_1", 1.0),
     ("beta_2", -0.1),
     ("epsilon", 0.0),
@@ -660,6 +659,18 @@ def test_bad_parameter_classifier(name, value):
 )
 def test_bad_parameter_regressor(name, value):
     _check_bad_param(MLPBackpropRegressor, name, value)
+
+
+@pytest.mark.parametrize("Estimator", [MLPBackpropClassifier, MLPBackpropRegressor])
+def test_validation_fraction_zero_is_allowed_unless_early_stopping(Estimator):
+    """As scikit-learn: validation_fraction in [0, 1); 0 only fails when used."""
+    X, y = np.random.RandomState(0).standard_normal((20, 3)), np.arange(20) % 2
+    Estimator(validation_fraction=0.0, max_iter=2).fit(X, y)
+    est = Estimator(validation_fraction=0.0, early_stopping=True, max_iter=2)
+    with pytest.raises(ValueError, match="validation_fraction=0.0"):
+        est.fit(X, y)
+    with pytest.raises(NotFittedError):
+        check_is_fitted(est)
 
 
 @pytest.mark.parametrize("Estimator", [MLPBackpropClassifier, MLPBackpropRegressor])
