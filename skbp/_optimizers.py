@@ -27,6 +27,12 @@ class _Optimizer:
         self.learning_rate = float(learning_rate_init)
         self._scratch = np.empty(n_params, dtype)
 
+    def fits(self, params):
+        """Whether this optimizer's state is sized and typed for ``params``."""
+        return (
+            self._scratch.shape == params.shape and self._scratch.dtype == params.dtype
+        )
+
     def __getstate__(self):
         # The scratch buffer holds no state: do not pickle it.
         state = dict(vars(self))

@@ -162,6 +162,44 @@ def _update_no_improvement_count(estimator, stack, validation):
     return True
 
 
+class _MiniBatches:
+    """Mini-batches of (X, Y, sample_weight) in the order of ``self.order``.
+
+    Dense rows are gathered into buffers allocated once; iterating yields
+    ``(X_batch, Y_batch, sw_batch, batch_weight)`` with ``batch_weight`` the
+    number of rows or their total weight. Batches whose weights are all zero
+    carry no information and are skipped.
+    """
+
+    def __init__(self, X, Y, sample_weight, batch_size):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.batch_size = batch_size
+        self.order = np.arange(X.shape[0])
+        self.total_weight = (
+            X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        )
+        dense = not sp.issparse(X)
+        self._X_buffer = np.empty((batch_size, X.shape[1]), X.dtype) if dense else None
+        self._Y_buffer = np.empty((batch_size, Y.shape[1]), Y.dtype)
+
+    def __iter__(self):
+        for start in range(0, self.order.size, self.batch_size):
+            idx = self.order[start : start + self.batch_size]
+            m = idx.size
+            if self._X_buffer is None:
+                X_batch = self.X[idx]
+            else:
+                X_batch = np.take(self.X, idx, axis=0, out=self._X_buffer[:m])
+            Y_batch = np.take(self.Y, idx, axis=0, out=self._Y_buffer[:m])
+            if self.sample_weight is None:
+                yield X_batch, Y_batch, None, m
+                continue
+            sw_batch = self.sample_weight[idx]
+            batch_weight = float(sw_batch.sum())
+            if batch_weight > 0:
+                yield X_batch, Y_batch, sw_batch, batch_weight
+
+
 def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
     """Mini-batch training with SGD or Adam, one epoch per ``partial_fit``.
 
@@ -184,12 +222,7 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
             "early_stopping=False or use fit."
         )
     optimizer = getattr(estimator, "_optimizer", None)
-    if (
-        not incremental
-        or optimizer is None
-        or optimizer._scratch.shape != stack.params.shape
-        or optimizer._scratch.dtype != stack.dtype
-    ):
+    if not incremental or optimizer is None or not optimizer.fits(stack.params):
         optimizer = make_optimizer(estimator, stack)
     estimator._optimizer = optimizer
 
@@ -201,42 +234,25 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
         validation = (X_val, Y_val, sw_val)
 
     n_samples = X.shape[0]
-    batch_size = _batch_size(estimator, n_samples)
-    total_weight = n_samples if sample_weight is None else float(sample_weight.sum())
-    work = Workspace(stack, batch_size)
-    X_batch_buffer = (
-        None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), X.dtype)
-    )
-    Y_batch_buffer = np.empty((batch_size, Y.shape[1]), Y.dtype)
-    sample_idx = np.arange(n_samples)
+    batches = _MiniBatches(X, Y, sample_weight, _batch_size(estimator, n_samples))
+    work = Workspace(stack, batches.batch_size)
 
     estimator.n_iter_ = 0
     diverged = False
     try:
         for _ in range(estimator.max_iter):
             if estimator.shuffle:
-                estimator._random_state.shuffle(sample_idx)
+                estimator._random_state.shuffle(batches.order)
             accumulated_loss = 0.0
-            for start in range(0, n_samples, batch_size):
-                idx = sample_idx[start : start + batch_size]
-                m = idx.shape[0]
-                if sp.issparse(X):
-                    X_batch = X[idx]
-                else:
-                    X_batch = np.take(X, idx, axis=0, out=X_batch_buffer[:m])
-                Y_batch = np.take(Y, idx, axis=0, out=Y_batch_buffer[:m])
-                sw_batch = None if sample_weight is None else sample_weight[idx]
-                if sw_batch is not None and not sw_batch.sum() > 0:
-                    continue  # all weights zero: the batch carries no information
+            for X_batch, Y_batch, sw_batch, batch_weight in batches:
                 batch_loss = stack.backprop(
                     X_batch, Y_batch, sw_batch, loss, estimator.alpha, work
                 )
-                batch_weight = m if sw_batch is None else float(sw_batch.sum())
-                accumulated_loss += batch_loss * batch_weight
                 optimizer.step(stack.params, work.grad)
+                accumulated_loss += batch_loss * batch_weight
 
             estimator.n_iter_ += 1
-            estimator.loss_ = accumulated_loss / total_weight
+            estimator.loss_ = accumulated_loss / batches.total_weight
             estimator.t_ += n_samples
             estimator.loss_curve_.append(estimator.loss_)
             if estimator.verbose:
