@@ -225,17 +225,18 @@ class LayerStack:
 
         loss.output_delta(Y, A[L], out=Delta[L])  # BP1: Delta[L] = A[L] - Y ...
         Delta[L] *= sample_scale  # ... per sample, scaled to the batch mean
+        penalty_scale = alpha / total_weight
         for i in range(L, 0, -1):
             np.sum(Delta[i], axis=0, out=grad_b[i - 1])  # BP2
-            _matmul_into(A[i - 1].T, Delta[i], grad_W[i - 1])  # BP3
+            _matmul_into(A[i - 1].T, Delta[i], grad_W[i - 1])  # BP3 ...
+            if alpha:  # ... plus the L2 penalty's gradient (weights only)
+                W_scaled = np.multiply(
+                    self.coefs[i - 1], penalty_scale, out=work.scratch_coefs[i - 1]
+                )
+                grad_W[i - 1] += W_scaled
             if i > 1:
                 np.matmul(Delta[i], self.coefs[i - 1].T, out=Delta[i - 1])  # BP4 ...
                 self.hidden_activation.multiply_by_derivative(A[i - 1], Delta[i - 1])
-        if alpha:
-            # gradient of the L2 penalty (weights only, not biases)
-            grad_weights = work.grad[: self.n_weights]
-            np.multiply(weights, alpha / total_weight, out=work.scratch)
-            grad_weights += work.scratch
         return cost
 
 
@@ -252,18 +253,15 @@ class Workspace:
         ``i = 1 .. L``; index 0 is None (``A[0]`` is the input itself).
     grad : ndarray of shape (n_params,)
         Flat gradient; ``grad_coefs`` / ``grad_intercepts`` are views into it.
-    scratch : ndarray of shape (n_weights,)
-        Temporary for the penalty's gradient.
+    scratch_coefs : list of ndarray
+        Per-layer temporaries of the weights' shapes, for the penalty's gradient.
     """
 
-    def __init__(self, stack, n_rows, with_gradients=True):
+    def __init__(self, stack, n_rows):
         units = stack.layer_units
         self.n_rows = n_rows
         self.A = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
-        if with_gradients:
-            self.Delta = [None] + [
-                np.empty((n_rows, n), stack.dtype) for n in units[1:]
-            ]
-            self.grad = np.zeros(stack.n_params, stack.dtype)
-            self.grad_coefs, self.grad_intercepts = stack.split(self.grad)
-            self.scratch = np.empty(stack.n_weights, stack.dtype)
+        self.Delta = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
+        self.grad = np.zeros(stack.n_params, stack.dtype)
+        self.grad_coefs, self.grad_intercepts = stack.split(self.grad)
+        self.scratch_coefs, _ = stack.split(np.empty(stack.n_params, stack.dtype))
