@@ -196,18 +196,23 @@ class _BaseMLP(BaseEstimator):
         self.out_activation_ = stack.output_activation.name
         self.coefs_, self.intercepts_ = stack.coefs, stack.intercepts
         self.loss_curve_ = []
-        self._best_params = stack.params.copy()
         vars(self).pop("_optimizer", None)
         if self.solver in _STOCHASTIC_SOLVERS:
-            self._reset_stopping_state()
+            self._reset_stopping_state(stack.params)
 
-    def _reset_stopping_state(self):
-        """Fresh bookkeeping for the stochastic solvers' stopping rule."""
+    def _reset_stopping_state(self, params):
+        """Fresh bookkeeping for the stochastic solvers' stopping rule.
+
+        Under early stopping, ``_best_params`` keeps a copy of the flat
+        parameter vector with the best validation score so far.
+        """
         self._no_improvement_count = 0
+        self._best_params = None
         if self.early_stopping:
             self.validation_scores_ = []
             self.best_validation_score_ = -np.inf
             self.best_loss_ = None
+            self._best_params = params.copy()
         else:
             self.best_loss_ = np.inf
             self.validation_scores_ = None
@@ -235,13 +240,12 @@ class _BaseMLP(BaseEstimator):
             == (getattr(self, "validation_scores_", None) is not None)
         )
         if not same_stopping_rule:
-            self._reset_stopping_state()
+            self._reset_stopping_state(stack.params)
         elif self.early_stopping:
             self.validation_scores_ = list(self.validation_scores_)
-        if getattr(self, "_best_params", None) is None or (
-            self._best_params.shape != stack.params.shape
-        ):
-            self._best_params = stack.params.copy()
+            best = getattr(self, "_best_params", None)
+            if best is None or best.shape != stack.params.shape:
+                self._best_params = stack.params.copy()
         if hasattr(self, "_optimizer"):
             self._optimizer = copy.deepcopy(self._optimizer)
 
