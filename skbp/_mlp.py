@@ -304,6 +304,22 @@ class _BaseMLP(BaseEstimator):
             chunk_rows,
         )
 
+    def _validate_X_y(self, X, y, reset, **check_y):
+        """Validate training data; y of shape (n, 1) becomes (n,) with a warning."""
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=_FLOAT_DTYPES,
+            reset=reset,
+            **check_y,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return X, y
+
     def _validate_predict_input(self, X):
         check_is_fitted(self)
         return validate_data(
@@ -507,17 +523,7 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         )
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=_FLOAT_DTYPES,
-            reset=reset,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+        X, y = self._validate_X_y(X, y, reset)
         _check_label_types(y)
         check_classification_targets(y)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
@@ -732,18 +738,7 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         return LOSSES[self.loss].output_activation
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            y_numeric=True,
-            dtype=_FLOAT_DTYPES,
-            reset=reset,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+        X, y = self._validate_X_y(X, y, reset, y_numeric=True)
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError(
                 "loss='poisson' requires non-negative targets, but y has "
