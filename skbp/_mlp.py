@@ -143,11 +143,14 @@ class _BaseMLP(BaseEstimator):
         )
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         dtype = self._compute_dtype(X)
-        X = X.astype(dtype, copy=False)
-        if sp.issparse(X) and X.format != "csr":
-            X = X.tocsr()  # mini-batches take rows
+        if sp.issparse(X):
+            X = X.astype(dtype, copy=False).tocsr()  # mini-batches take rows
+        elif self.solver == "lbfgs":
+            X = X.astype(dtype, copy=False)
+        # else: dense rows are cast batch by batch as they are gathered, so
+        # dtype=float32 on float64 input needs no float32 copy of the data.
         Y = Y.astype(dtype, copy=False)
-        sample_weight = self._validate_sample_weight(sample_weight, X)
+        sample_weight = self._validate_sample_weight(sample_weight, X, dtype)
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
         self._random_state = check_random_state(self.random_state)
 
@@ -174,11 +177,11 @@ class _BaseMLP(BaseEstimator):
         self.intercepts_ = [b.copy() for b in stack.intercepts]
         return self
 
-    def _validate_sample_weight(self, sample_weight, X):
+    def _validate_sample_weight(self, sample_weight, X, dtype):
         if sample_weight is None:
             return None
         sample_weight = _check_sample_weight(
-            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            sample_weight, X, dtype=dtype, ensure_non_negative=True
         )
         if not sample_weight.sum() > 0:
             raise ValueError(

@@ -165,31 +165,39 @@ def _update_no_improvement_count(estimator, stack, validation):
 class _MiniBatches:
     """Mini-batches of (X, Y, sample_weight) in the order of ``self.order``.
 
-    Dense rows are gathered into buffers allocated once; iterating yields
-    ``(X_batch, Y_batch, sw_batch, batch_weight)`` with ``batch_weight`` the
-    number of rows or their total weight. Batches whose weights are all zero
-    carry no information and are skipped.
+    Dense rows are gathered into a buffer allocated once, and cast there to
+    the compute ``dtype`` when X has another float dtype (so that
+    ``dtype=float32`` on float64 input needs no float32 copy of all of X).
+    Iterating yields ``(X_batch, Y_batch, sw_batch, batch_weight)`` with
+    ``batch_weight`` the number of rows or their total weight. Batches whose
+    weights are all zero carry no information and are skipped.
     """
 
-    def __init__(self, X, Y, sample_weight, batch_size):
+    def __init__(self, X, Y, sample_weight, batch_size, dtype):
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.batch_size = batch_size
         self.order = np.arange(X.shape[0])
         self.total_weight = (
             X.shape[0] if sample_weight is None else float(sample_weight.sum())
         )
-        dense = not sp.issparse(X)
-        self._X_buffer = np.empty((batch_size, X.shape[1]), X.dtype) if dense else None
         self._Y_buffer = np.empty((batch_size, Y.shape[1]), Y.dtype)
+        self._X_buffer = self._X_gathered = None
+        if not sp.issparse(X):
+            self._X_gathered = np.empty((batch_size, X.shape[1]), X.dtype)
+            if X.dtype != dtype:
+                self._X_buffer = np.empty((batch_size, X.shape[1]), dtype)
 
     def __iter__(self):
         for start in range(0, self.order.size, self.batch_size):
             idx = self.order[start : start + self.batch_size]
             m = idx.size
-            if self._X_buffer is None:
+            if self._X_gathered is None:  # sparse
                 X_batch = self.X[idx]
             else:
-                X_batch = np.take(self.X, idx, axis=0, out=self._X_buffer[:m])
+                X_batch = np.take(self.X, idx, axis=0, out=self._X_gathered[:m])
+                if self._X_buffer is not None:  # cast to the compute dtype
+                    self._X_buffer[:m] = X_batch
+                    X_batch = self._X_buffer[:m]
             Y_batch = np.take(self.Y, idx, axis=0, out=self._Y_buffer[:m])
             if self.sample_weight is None:
                 yield X_batch, Y_batch, None, m
@@ -234,7 +242,9 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
         validation = (X_val, Y_val, sw_val)
 
     n_samples = X.shape[0]
-    batches = _MiniBatches(X, Y, sample_weight, _batch_size(estimator, n_samples))
+    batches = _MiniBatches(
+        X, Y, sample_weight, _batch_size(estimator, n_samples), stack.dtype
+    )
     work = Workspace(stack, batches.batch_size)
 
     estimator.n_iter_ = 0
