@@ -33,9 +33,12 @@ def _search():
 def test_grid_search_on_dask_matches_local_search():
     X, y = load_iris(return_X_y=True)
     local = _search().fit(X, y)
-    with distributed.LocalCluster(
-        processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
-    ) as cluster, distributed.Client(cluster):
+    with (
+        distributed.LocalCluster(
+            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
         with joblib.parallel_backend("dask"):
             remote = _search().fit(X, y)
     assert remote.best_params_ == local.best_params_
