@@ -108,3 +108,8 @@ OUTPUT_ACTIVATIONS = {
     "exp": Activation("exp", _exp),
 }
 """Output activations, chosen by the estimator from the task (``out_activation_``)."""
+
+
+def as_activation(activation, registry):
+    """An :class:`Activation` given itself or its name in ``registry``."""
+    return activation if isinstance(activation, Activation) else registry[activation]

@@ -11,14 +11,20 @@ A fit that fails (bad input, divergence, an exception of any kind) restores
 the estimator to what it was before the call: nothing the user had is lost.
 """
 
-import copy
 from contextlib import contextmanager
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn import get_config
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    _fit_context,
+    is_classifier,
+)
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
@@ -37,11 +43,17 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import OUTPUT_ACTIVATIONS
+from ._docstring import ATTRIBUTES, PARAMETERS, fill_doc
 from ._losses import LOSSES
-from ._network import LayerStack, predict_in_chunks
-from ._training import NON_FINITE_MESSAGE, fit_lbfgs, fit_stochastic
+from ._network import LayerStack
+from ._training import (
+    NON_FINITE_MESSAGE,
+    STOCHASTIC_SOLVERS,
+    TrainingParams,
+    TrainingState,
+    train,
+)
 
-_STOCHASTIC_SOLVERS = ("sgd", "adam")
 _FLOAT_DTYPES = (np.float64, np.float32)
 _PREDICT_CHUNK_MIB = 64
 """Upper bound (MiB) on the work buffers of one prediction chunk."""
@@ -56,18 +68,25 @@ def _store_init_arguments(estimator, arguments):
 
 @contextmanager
 def _restored_on_failure(estimator):
-    """Undo every attribute change of ``estimator`` if the block raises.
+    """Undo every change a failing block made to ``estimator``.
 
     Fitting never mutates arrays the estimator already holds (parameters are
-    copied into a new flat vector and optimizer state is copied before use), so
-    a shallow snapshot of ``__dict__`` is enough.
+    copied into a new flat vector and the training state is copied before
+    use), so a shallow snapshot of ``__dict__`` is enough. A ``RandomState``
+    passed as ``random_state`` is the user's: its position is restored too.
     """
     snapshot = dict(vars(estimator))
+    generator = estimator.random_state
+    generator_state = (
+        generator.get_state() if isinstance(generator, np.random.RandomState) else None
+    )
     try:
         yield
     except BaseException:
         vars(estimator).clear()
         vars(estimator).update(snapshot)
+        if generator_state is not None:
+            generator.set_state(generator_state)
         raise
 
 
@@ -130,19 +149,26 @@ class _BaseMLP(BaseEstimator):
             )
         return [int(s) for s in sizes]
 
-    def _compute_dtype(self, X):
-        """dtype of the network: the ``dtype`` parameter, else X's float dtype."""
+    def _compute_dtype(self, X, first_pass):
+        """dtype of the network.
+
+        Fixed by the first fit: a continued fit keeps the fitted weights'
+        dtype. Otherwise the ``dtype`` parameter, else X's float dtype.
+        """
+        if not first_pass:
+            return np.asarray(self.coefs_[0]).dtype
         return np.dtype(self.dtype) if self.dtype is not None else X.dtype
 
     # -- fitting ------------------------------------------------------------
 
     def _fit(self, X, y, sample_weight, incremental):
+        """Validate, build the network, train, publish: every fit goes here."""
         hidden_layer_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
-        dtype = self._compute_dtype(X)
+        dtype = self._compute_dtype(X, first_pass)
         if sp.issparse(X):
             X = X.astype(dtype, copy=False).tocsr()  # mini-batches take rows
         elif self.solver == "lbfgs":
@@ -152,30 +178,63 @@ class _BaseMLP(BaseEstimator):
         Y = Y.astype(dtype, copy=False)
         sample_weight = self._validate_sample_weight(sample_weight, X, dtype)
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
-        self._random_state = check_random_state(self.random_state)
+        random_state = check_random_state(self.random_state)
 
         stack = LayerStack(
             layer_units, self.activation, self._output_activation(Y), dtype
         )
+        params = TrainingParams.from_dict(self.get_params())
         if first_pass:
-            self._initialize(stack, Y)
+            stack.glorot_uniform_init(random_state)
+            state = TrainingState.start(params, stack.params)
         else:
-            self._continue_from_fitted(stack, Y)
-        loss = LOSSES[self._loss_name()]
+            self._check_same_network_shape(stack, Y)
+            stack.set_params(self.coefs_, self.intercepts_)
+            state = self._previous_training_state().continued(
+                params, stack.params, incremental=incremental
+            )
 
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            if self.solver == "lbfgs":
-                fit_lbfgs(self, stack, loss, X, Y, sample_weight)
-            else:
-                fit_stochastic(self, stack, loss, X, Y, sample_weight, incremental)
-
+            state = train(
+                stack,
+                LOSSES[self._loss_name(stack.output_activation.name)],
+                X,
+                Y,
+                sample_weight,
+                params=params,
+                state=state,
+                random_state=random_state,
+                score=self._validation_scorer(),
+                stratify=is_classifier(self),
+                incremental=incremental,
+            )
         if not np.isfinite(stack.params).all():
             raise ValueError(NON_FINITE_MESSAGE)
-        # Publish copies that own their memory (not views of the flat vector),
-        # so that pickles and user edits see ordinary arrays.
+        self._publish(stack, state)
+        return self
+
+    def _publish(self, stack, state):
+        """Set the fitted attributes from a trained network and its state.
+
+        The weights are published as copies that own their memory (not views of
+        the flat vector), so that pickles and user edits see ordinary arrays.
+        """
         self.coefs_ = [W.copy() for W in stack.coefs]
         self.intercepts_ = [b.copy() for b in stack.intercepts]
-        return self
+        self.n_outputs_ = stack.layer_units[-1]
+        self.n_layers_ = stack.n_layers + 1
+        self.out_activation_ = stack.output_activation.name
+        self._training_state = state
+        vars(self).update(state.fitted_attributes())
+
+    def _previous_training_state(self):
+        """The state of the last fit (one loaded from an old pickle: rebuilt)."""
+        state = getattr(self, "_training_state", None)
+        if state is None:
+            state = TrainingState(
+                t=getattr(self, "t_", 0), loss_curve=list(self.loss_curve_ or [])
+            )
+        return state
 
     def _validate_sample_weight(self, sample_weight, X, dtype):
         if sample_weight is None:
@@ -189,40 +248,8 @@ class _BaseMLP(BaseEstimator):
             )
         return sample_weight
 
-    def _initialize(self, stack, Y):
-        """First fit: fresh Glorot weights and empty training history."""
-        stack.glorot_uniform_init(self._random_state)
-        self.n_iter_ = 0
-        self.t_ = 0
-        self.n_outputs_ = Y.shape[1]
-        self.n_layers_ = stack.n_layers + 1
-        self.out_activation_ = stack.output_activation.name
-        self.coefs_, self.intercepts_ = stack.coefs, stack.intercepts
-        self.loss_curve_ = []
-        vars(self).pop("_optimizer", None)
-        if self.solver in _STOCHASTIC_SOLVERS:
-            self._reset_stopping_state(stack.params)
-
-    def _reset_stopping_state(self, params):
-        """Fresh bookkeeping for the stochastic solvers' stopping rule.
-
-        Under early stopping, ``_best_params`` keeps a copy of the flat
-        parameter vector with the best validation score so far.
-        """
-        self._no_improvement_count = 0
-        self._best_params = None
-        if self.early_stopping:
-            self.validation_scores_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
-            self._best_params = params.copy()
-        else:
-            self.best_loss_ = np.inf
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-
-    def _continue_from_fitted(self, stack, Y):
-        """warm_start / partial_fit: continue from the public coefs_ / intercepts_."""
+    def _check_same_network_shape(self, stack, Y):
+        """warm_start / partial_fit continue only a network of the same shape."""
         expected = [W.shape for W in stack.coefs]
         found = [np.shape(W) for W in self.coefs_]
         if expected != found or Y.shape[1] != self.n_outputs_:
@@ -232,25 +259,6 @@ class _BaseMLP(BaseEstimator):
                 f"the data need {expected}. Use warm_start=False (or a fresh "
                 "estimator) to train a network of a different shape."
             )
-        stack.set_params(self.coefs_, self.intercepts_)
-        self.coefs_, self.intercepts_ = stack.coefs, stack.intercepts
-        # Copies, so that a failed call leaves the previous history intact.
-        self.loss_curve_ = list(getattr(self, "loss_curve_", None) or [])
-        if self.solver not in _STOCHASTIC_SOLVERS:
-            return
-        same_stopping_rule = hasattr(self, "_no_improvement_count") and (
-            self.early_stopping
-            == (getattr(self, "validation_scores_", None) is not None)
-        )
-        if not same_stopping_rule:
-            self._reset_stopping_state(stack.params)
-        elif self.early_stopping:
-            self.validation_scores_ = list(self.validation_scores_)
-            best = getattr(self, "_best_params", None)
-            if best is None or best.shape != stack.params.shape:
-                self._best_params = stack.params.copy()
-        if hasattr(self, "_optimizer"):
-            self._optimizer = copy.deepcopy(self._optimizer)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -275,37 +283,24 @@ class _BaseMLP(BaseEstimator):
             return self._fit(X, y, sample_weight, incremental=False)
 
     def _has_partial_fit(self):
-        return self.solver in _STOCHASTIC_SOLVERS
+        return self.solver in STOCHASTIC_SOLVERS
 
     # -- prediction ---------------------------------------------------------
 
     def _network_output(self, X, *, logits=False):
-        """Output layer for every row of X, in chunks of bounded memory.
+        """Output layer (or its logits) for every row of validated ``X``.
 
-        Parameters
-        ----------
-        X : ndarray or sparse matrix of shape (n_samples, n_features)
-            Validated input.
-        logits : bool
-            Return the output pre-activations ``Z[L]`` instead of ``A[L]``.
+        Works in chunks of at most ``min(working_memory, 64 MiB)`` of buffers.
 
         Returns
         -------
         ndarray of shape (n_samples, n_outputs), in the network's dtype.
         """
-        row_bytes = self.coefs_[0].dtype.itemsize * (
-            X.shape[1] + sum(W.shape[1] for W in self.coefs_)
+        stack = LayerStack.from_arrays(
+            self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )
         working_mib = min(get_config()["working_memory"], _PREDICT_CHUNK_MIB)
-        chunk_rows = working_mib * 2**20 // row_bytes
-        return predict_in_chunks(
-            X,
-            self.coefs_,
-            self.intercepts_,
-            self.activation,
-            None if logits else self.out_activation_,
-            chunk_rows,
-        )
+        return stack.predict(X, logits=logits, max_bytes=working_mib * 2**20)
 
     def _validate_X_y(self, X, y, reset, **check_y):
         """Validate training data; y of shape (n, 1) becomes (n,) with a warning."""
@@ -335,134 +330,9 @@ class _BaseMLP(BaseEstimator):
         return tags
 
 
-_PARAMETERS_DOC = """
-    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
-        The ith element is the number of neurons in the ith hidden layer.
-
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation function of the hidden layers.
-
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
-        Weight optimization: 'lbfgs' (scipy's L-BFGS-B on the full batch),
-        'sgd' (stochastic gradient descent with momentum), 'adam'.
-
-    alpha : float, default=0.0001
-        Strength of the L2 penalty ``alpha / (2 * n) * sum ||W||^2`` (n is the
-        batch size, or the batch's total sample weight); biases are not penalised.
-
-    batch_size : int or 'auto', default='auto'
-        Mini-batch size for 'sgd' and 'adam'; 'auto' is ``min(200, n_samples)``.
-
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule for solver='sgd'.
-
-    learning_rate_init : float, default=0.001
-        Initial step size ('sgd' and 'adam').
-
-    power_t : float, default=0.5
-        Exponent of the 'invscaling' schedule.
-
-    max_iter : int, default=200
-        Maximum number of epochs ('sgd', 'adam') or of iterations ('lbfgs'),
-        counted per call to ``fit``.
-
-    shuffle : bool, default=True
-        Shuffle the samples every epoch ('sgd', 'adam').
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weight initialisation, shuffling and the early-stopping
-        split. The same seed gives the same model, bit for bit, and the same
-        initial weights as scikit-learn's MLP.
-
-    tol : float, default=1e-4
-        Tolerance of the stopping criterion.
-
-    verbose : bool, default=False
-        Print the loss (and the validation score) after every epoch.
-
-    warm_start : bool, default=False
-        Continue from the current weights on the next ``fit``.
-
-    momentum : float, default=0.9
-        Momentum of solver='sgd', in [0, 1].
-
-    nesterovs_momentum : bool, default=True
-        Use Nesterov's momentum (solver='sgd' with momentum > 0).
-
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified for
-        single-label classification) and stop when its score stops improving;
-        the best weights are restored at the end. 'sgd' and 'adam' only.
-
-    validation_fraction : float, default=0.1
-        Share of the training data held out for early stopping, in (0, 1).
-
-    beta_1, beta_2 : float, default=0.9, 0.999
-        Decay rates of Adam's moment estimates, in [0, 1).
-
-    epsilon : float, default=1e-8
-        Adam's numerical-stability constant.
-
-    n_iter_no_change : int, default=10
-        Epochs without an improvement of ``tol`` before stopping ('sgd', 'adam').
-
-    max_fun : int, default=15000
-        Maximum number of loss evaluations (solver='lbfgs').
-
-    dtype : {None, numpy.float32, numpy.float64}, default=None
-        Floating-point type of the computation. None keeps the input's float
-        dtype (float64 for integer input), as scikit-learn does; float32 trains
-        in single precision even on float64 input, for speed. *skbp extension.*
-"""
-
-_ATTRIBUTES_DOC = """
-    loss_ : float
-        The loss at the end of training (last epoch for 'sgd' and 'adam').
-
-    best_loss_ : float or None
-        Smallest training loss seen ('sgd' and 'adam'); None with early stopping.
-
-    loss_curve_ : list of float
-        Loss after every epoch ('sgd', 'adam') or every iteration ('lbfgs';
-        an skbp extension, scikit-learn records none for L-BFGS).
-
-    validation_scores_ : list of float or None
-        Validation score after every epoch under early stopping, else None.
-
-    best_validation_score_ : float or None
-        Best validation score under early stopping, else None.
-
-    t_ : int
-        Number of training samples seen by the stochastic solvers.
-
-    coefs_ : list of ndarray of shape (n_in, n_out)
-        Weight matrix of each layer.
-
-    intercepts_ : list of ndarray of shape (n_out,)
-        Bias vector of each layer.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when X has string column names.
-
-    n_iter_ : int
-        Number of epochs (or L-BFGS iterations) run by the last call.
-
-    n_layers_ : int
-        Number of layers, input and output included.
-
-    n_outputs_ : int
-        Number of output units.
-
-    out_activation_ : str
-        Name of the output activation.
-"""
-
-
+@fill_doc(parameters=PARAMETERS, attributes=ATTRIBUTES)
 class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
-    __doc__ = f"""Multi-layer perceptron classifier trained by skbp's backpropagation.
+    """Multi-layer perceptron classifier trained by skbp's backpropagation.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
     same parameters, defaults, fitted attributes and behaviour. Minimises the
@@ -471,12 +341,14 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
 
     Parameters
     ----------
-    {_PARAMETERS_DOC}
+    {parameters}
+
     Attributes
     ----------
     classes_ : ndarray or list of ndarray
         Class labels of each output.
-    {_ATTRIBUTES_DOC}
+    {attributes}
+
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -517,8 +389,8 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
     ):
         _store_init_arguments(self, locals())
 
-    def _loss_name(self):
-        return "log_loss" if self.out_activation_ == "softmax" else "binary_log_loss"
+    def _loss_name(self, output_activation):
+        return "log_loss" if output_activation == "softmax" else "binary_log_loss"
 
     def _output_activation(self, Y):
         return (
@@ -580,11 +452,8 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
                     self._label_binarizer.fit(classes)
             return self._fit(X, y, sample_weight, incremental=True)
 
-    def _validation_score(self, Y_pred, Y_true, sample_weight):
-        """Accuracy of network outputs ``Y_pred`` against binarized ``Y_true``."""
-        y_pred = self._label_binarizer.inverse_transform(Y_pred)
-        y_true = self._label_binarizer.inverse_transform(Y_true)
-        return accuracy_score(y_true, y_pred, sample_weight=sample_weight)
+    def _validation_scorer(self):
+        return partial(_accuracy_of_outputs, self._label_binarizer)
 
     def predict(self, X):
         """Predict class labels.
@@ -658,6 +527,18 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         return tags
 
 
+def _accuracy_of_outputs(label_binarizer, Y_pred, Y_true, sample_weight):
+    """Accuracy of network outputs ``Y_pred`` against binarized ``Y_true``."""
+    y_pred = label_binarizer.inverse_transform(Y_pred)
+    y_true = label_binarizer.inverse_transform(Y_true)
+    return accuracy_score(y_true, y_pred, sample_weight=sample_weight)
+
+
+def _r2_of_outputs(Y_pred, Y_true, sample_weight):
+    """R^2 of network outputs ``Y_pred`` against ``Y_true``, both 2-D."""
+    return r2_score(Y_true, Y_pred, sample_weight=sample_weight)
+
+
 def _check_label_types(y):
     """Labels must be all strings or all numbers (as ``np.unique`` needs)."""
     if y.dtype == object:
@@ -669,8 +550,9 @@ def _check_label_types(y):
             )
 
 
+@fill_doc(parameters=PARAMETERS, attributes=ATTRIBUTES)
 class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
-    __doc__ = f"""Multi-layer perceptron regressor trained by skbp's backpropagation.
+    """Multi-layer perceptron regressor trained by skbp's backpropagation.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
     same parameters, defaults, fitted attributes and behaviour. Minimises the
@@ -679,15 +561,18 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
 
     Parameters
     ----------
-    loss : {{'squared_error', 'poisson'}}, default='squared_error'
+    loss : {'squared_error', 'poisson'}, default='squared_error'
         'squared_error' is ``0.5 * mean_i sum_k (y_ik - p_ik)**2``: summed over
         the outputs, so that it agrees with its gradient (scikit-learn averages
         over outputs too, its issue 8349; the two agree for one output).
         'poisson' is the half Poisson deviance; y must be non-negative.
-    {_PARAMETERS_DOC}
+
+    {parameters}
+
     Attributes
     ----------
-    {_ATTRIBUTES_DOC}
+    {attributes}
+
     Examples
     --------
     >>> from sklearn.datasets import make_regression
@@ -734,7 +619,7 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
     ):
         _store_init_arguments(self, locals())
 
-    def _loss_name(self):
+    def _loss_name(self, output_activation):
         return self.loss
 
     def _output_activation(self, Y):
@@ -772,9 +657,8 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         with _restored_on_failure(self):
             return self._fit(X, y, sample_weight, incremental=True)
 
-    def _validation_score(self, Y_pred, Y_true, sample_weight):
-        """R^2 of network outputs ``Y_pred`` against ``Y_true``, both 2-D."""
-        return r2_score(Y_true, Y_pred, sample_weight=sample_weight)
+    def _validation_scorer(self):
+        return _r2_of_outputs
 
     def predict(self, X):
         """Predict using the multi-layer perceptron model.

@@ -29,7 +29,7 @@ This module knows nothing of scikit-learn estimators.
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, as_activation
 
 
 def _matmul_into(left, right, out):
@@ -41,68 +41,6 @@ def _matmul_into(left, right, out):
     return out
 
 
-def forward_pass(X, coefs, intercepts, hidden_activation, output_activation, A):
-    """Forward pass, eq. (3.1): ``A[i] = sigma(A[i-1] @ W[i] + b[i])`` for i = 1..L.
-
-    Parameters
-    ----------
-    X : ndarray or sparse matrix of shape (m, n_features)
-        ``A[0]``, in the parameters' dtype.
-    coefs, intercepts : lists of ndarray
-        ``W[i]`` of shape ``(n_in, n_out)`` and ``b[i]`` of shape ``(n_out,)``.
-    hidden_activation : str
-        Key of :data:`~skbp._activations.HIDDEN_ACTIVATIONS`.
-    output_activation : str or None
-        Key of :data:`~skbp._activations.OUTPUT_ACTIVATIONS`; None leaves the
-        output layer's pre-activations ``Z[L]`` (the logits).
-    A : list of ndarray
-        ``A[i]`` of shape ``(>= m, layer_units[i])`` for i = 1..L, overwritten.
-
-    Returns
-    -------
-    ndarray of shape (m, n_outputs)
-        A view of ``A[L][:m]``.
-    """
-    m = X.shape[0]
-    n_layers = len(coefs)
-    A_prev = X
-    for i, (W, b) in enumerate(zip(coefs, intercepts), start=1):
-        Z = _matmul_into(A_prev, W, A[i][:m])  # Z[i] = A[i-1] @ W[i] + b[i]
-        Z += b
-        if i < n_layers:
-            HIDDEN_ACTIVATIONS[hidden_activation].apply(Z)  # A[i] = sigma(Z[i])
-        elif output_activation is not None:
-            OUTPUT_ACTIVATIONS[output_activation].apply(Z)
-        A_prev = Z
-    return A_prev
-
-
-def predict_in_chunks(
-    X, coefs, intercepts, hidden_activation, output_activation, chunk_rows
-):
-    """Forward pass over any number of rows with work buffers of ``chunk_rows`` rows.
-
-    Rows of ``X`` are cast to the parameters' dtype one chunk at a time, so the
-    extra memory is bounded whatever ``X.shape[0]``.
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_outputs), in the parameters' dtype.
-    """
-    dtype = coefs[0].dtype
-    n_samples = X.shape[0]
-    chunk_rows = max(1, min(int(chunk_rows), n_samples))
-    A = [None] + [np.empty((chunk_rows, W.shape[1]), dtype) for W in coefs]
-    out = np.empty((n_samples, coefs[-1].shape[1]), dtype)
-    for start in range(0, n_samples, chunk_rows):
-        rows = slice(start, start + chunk_rows)
-        X_chunk = X[rows].astype(dtype, copy=False)
-        out[rows] = forward_pass(
-            X_chunk, coefs, intercepts, hidden_activation, output_activation, A
-        )
-    return out
-
-
 class LayerStack:
     """A dense feed-forward network with its parameters in one flat vector.
 
@@ -110,24 +48,44 @@ class LayerStack:
     ----------
     layer_units : sequence of int
         ``[n_features, *hidden_layer_sizes, n_outputs]``.
-    hidden_activation : str
-        Key of :data:`~skbp._activations.HIDDEN_ACTIVATIONS`.
-    output_activation : str
-        Key of :data:`~skbp._activations.OUTPUT_ACTIVATIONS`.
+    hidden_activation : str or Activation
+        sigma of every hidden layer: an :class:`~skbp._activations.Activation`
+        or a key of :data:`~skbp._activations.HIDDEN_ACTIVATIONS`.
+    output_activation : str or Activation
+        sigma of the output layer, or a key of
+        :data:`~skbp._activations.OUTPUT_ACTIVATIONS`.
     dtype : numpy float dtype
         dtype of the parameters and of every buffer.
     """
 
     def __init__(self, layer_units, hidden_activation, output_activation, dtype):
         self.layer_units = [int(n) for n in layer_units]
-        self.hidden_activation = HIDDEN_ACTIVATIONS[hidden_activation]
-        self.output_activation = OUTPUT_ACTIVATIONS[output_activation]
+        self.hidden_activation = as_activation(hidden_activation, HIDDEN_ACTIVATIONS)
+        self.output_activation = as_activation(output_activation, OUTPUT_ACTIVATIONS)
+        self.activations = [self.hidden_activation] * (len(self.layer_units) - 2) + [
+            self.output_activation
+        ]
+        """``sigma`` of layers 1 .. L (``activations[i - 1]`` is layer i's)."""
         self.dtype = np.dtype(dtype)
         self.weight_shapes = list(zip(self.layer_units[:-1], self.layer_units[1:]))
         self.n_weights = sum(n_in * n_out for n_in, n_out in self.weight_shapes)
         self.n_params = self.n_weights + sum(self.layer_units[1:])
         self.params = np.zeros(self.n_params, dtype=self.dtype)
         self.coefs, self.intercepts = self.split(self.params)
+
+    @classmethod
+    def from_arrays(cls, coefs, intercepts, hidden_activation, output_activation):
+        """A stack holding a copy of per-layer arrays (e.g. a fitted ``coefs_``).
+
+        The dtype is the weights' float dtype (float64 for anything else, such
+        as nested lists).
+        """
+        first = np.asarray(coefs[0])
+        dtype = first.dtype if first.dtype in (np.float32, np.float64) else np.float64
+        units = [first.shape[0]] + [np.shape(W)[1] for W in coefs]
+        stack = cls(units, hidden_activation, output_activation, dtype)
+        stack.set_params(coefs, intercepts)
+        return stack
 
     @property
     def n_layers(self):
@@ -172,19 +130,70 @@ class LayerStack:
             W[...] = random_state.uniform(-bound, bound, W.shape)
             b[...] = random_state.uniform(-bound, bound, b.shape)
 
-    def forward(self, X, work):
+    def forward(self, X, A, *, logits=False):
         """Forward pass, eq. (3.1), for the ``m = X.shape[0]`` rows of ``X``.
 
-        Fills ``work.A[1..L][:m]`` and returns the output ``A[L][:m]``.
+        Parameters
+        ----------
+        X : ndarray or sparse matrix of shape (m, n_features)
+            ``A[0]``, in the parameters' dtype.
+        A : list of ndarray
+            Buffers ``A[i]`` of shape ``(>= m, layer_units[i])`` for i = 1..L
+            (index 0 unused), overwritten with the activations.
+        logits : bool, default=False
+            Leave the output layer's pre-activations ``Z[L]`` unactivated.
+
+        Returns
+        -------
+        ndarray of shape (m, n_outputs)
+            A view of ``A[L][:m]``.
         """
-        return forward_pass(
-            X,
-            self.coefs,
-            self.intercepts,
-            self.hidden_activation.name,
-            self.output_activation.name,
-            work.A,
-        )
+        m = X.shape[0]
+        A_prev = X
+        layers = zip(self.coefs, self.intercepts, self.activations)
+        for i, (W, b, sigma) in enumerate(layers, start=1):
+            Z = _matmul_into(A_prev, W, A[i][:m])  # Z[i] = A[i-1] @ W[i] + b[i]
+            Z += b
+            if i < self.n_layers or not logits:
+                sigma.apply(Z)  # A[i] = sigma(Z[i]), in place
+            A_prev = Z
+        return A_prev
+
+    def predict(self, X, *, logits=False, max_bytes=64 * 2**20):
+        """Output layer for every row of ``X``, in chunks of bounded memory.
+
+        Rows are cast to the parameters' dtype one chunk at a time; a chunk's
+        work buffers (activations, plus the cast copy of dense rows) take at
+        most ``max_bytes``, whatever ``X.shape[0]``. Sparse rows are counted by
+        their stored entries, not their width.
+
+        Parameters
+        ----------
+        X : ndarray or sparse matrix of shape (n_samples, n_features)
+        logits : bool, default=False
+            Return the output pre-activations ``Z[L]`` instead of ``A[L]``.
+        max_bytes : int
+            Memory budget of one chunk's buffers.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs), in the parameters' dtype.
+        """
+        n_samples = X.shape[0]
+        itemsize = self.dtype.itemsize
+        row_bytes = itemsize * sum(self.layer_units[1:])
+        if sp.issparse(X):
+            row_bytes += (X.nnz // max(n_samples, 1) + 1) * (itemsize + 8)
+        elif X.dtype != self.dtype:
+            row_bytes += itemsize * X.shape[1]
+        chunk_rows = max(1, min(int(max_bytes) // row_bytes, n_samples))
+        work = Workspace(self, chunk_rows, gradients=False)
+        out = np.empty((n_samples, self.layer_units[-1]), self.dtype)
+        for start in range(0, n_samples, chunk_rows):
+            rows = slice(start, start + chunk_rows)
+            X_chunk = X[rows].astype(self.dtype, copy=False)
+            out[rows] = self.forward(X_chunk, work.A, logits=logits)
+        return out
 
     def backprop(self, X, Y, sample_weight, loss, alpha, work):
         """Cost of one mini-batch and its gradient, by BP1-BP4.
@@ -212,7 +221,7 @@ class LayerStack:
         grad_W, grad_b = work.grad_coefs, work.grad_intercepts
         L = self.n_layers
 
-        self.forward(X, work)
+        self.forward(X, work.A)
         if sample_weight is None:
             total_weight = float(m)
             sample_scale = 1.0 / m
@@ -236,7 +245,8 @@ class LayerStack:
                 grad_W[i - 1] += W_scaled
             if i > 1:
                 np.matmul(Delta[i], self.coefs[i - 1].T, out=Delta[i - 1])  # BP4 ...
-                self.hidden_activation.multiply_by_derivative(A[i - 1], Delta[i - 1])
+                sigma = self.activations[i - 2]  # ... times sigma'(Z[i-1])
+                sigma.multiply_by_derivative(A[i - 1], Delta[i - 1])
         return cost
 
 
@@ -251,17 +261,23 @@ class Workspace:
     A, Delta : list of ndarray
         ``A[i]`` and ``Delta[i]`` of shape ``(n_rows, layer_units[i])`` for
         ``i = 1 .. L``; index 0 is None (``A[0]`` is the input itself).
+        ``Delta`` is None when the workspace serves prediction only.
     grad : ndarray of shape (n_params,)
         Flat gradient; ``grad_coefs`` / ``grad_intercepts`` are views into it.
     scratch_coefs : list of ndarray
         Per-layer temporaries of the weights' shapes, for the penalty's gradient.
     """
 
-    def __init__(self, stack, n_rows):
+    def __init__(self, stack, n_rows, *, gradients=True):
         units = stack.layer_units
         self.n_rows = n_rows
         self.A = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
-        self.Delta = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
-        self.grad = np.zeros(stack.n_params, stack.dtype)
-        self.grad_coefs, self.grad_intercepts = stack.split(self.grad)
-        self.scratch_coefs, _ = stack.split(np.empty(stack.n_params, stack.dtype))
+        self.Delta = self.grad = self.grad_coefs = None
+        self.grad_intercepts = self.scratch_coefs = None
+        if gradients:
+            self.Delta = [None] + [
+                np.empty((n_rows, n), stack.dtype) for n in units[1:]
+            ]
+            self.grad = np.zeros(stack.n_params, stack.dtype)
+            self.grad_coefs, self.grad_intercepts = stack.split(self.grad)
+            self.scratch_coefs, _ = stack.split(np.empty(stack.n_params, stack.dtype))

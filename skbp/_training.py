@@ -1,26 +1,30 @@
 """The training loops: mini-batch epochs (SGD, Adam) and full-batch L-BFGS.
 
-Both work on a :class:`~skbp._network.LayerStack`'s flat parameter vector and
-record their history on the estimator with scikit-learn's attribute names
-(``n_iter_``, ``t_``, ``loss_``, ``loss_curve_``, ``best_loss_``,
-``validation_scores_``, ``best_validation_score_``), following scikit-learn's
-MLP step for step so that the two behave alike.
+Explicit inputs in, state out (the shape of scikit-learn's ``sag_solver``):
+:func:`train` takes a :class:`~skbp._network.LayerStack` whose flat parameter
+vector it trains in place, the data, a frozen :class:`TrainingParams`, the
+:class:`TrainingState` carried from earlier calls, the random state and a
+scoring callable, and returns the updated state. It never reads or writes an
+estimator; the estimators create, continue and publish the state.
+
+The loops follow scikit-learn's MLP step for step (same shuffling, same
+stopping rule, same optimizer updates) so that the two behave alike.
 """
 
+import copy
+import dataclasses
 import math
-import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
-from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
-from ._network import Workspace, predict_in_chunks
+from ._network import Workspace
 from ._optimizers import SGD, Adam
-
-_VALIDATION_CHUNK_ROWS = 4096
+from ._warnings import warn
 
 NON_FINITE_MESSAGE = (
     "Solver produced non-finite parameter weights or loss. The input data may "
@@ -28,38 +32,223 @@ NON_FINITE_MESSAGE = (
     "sklearn.preprocessing.StandardScaler), or the learning rate may be too high."
 )
 
+STOCHASTIC_SOLVERS = ("sgd", "adam")
 
-def make_optimizer(estimator, stack):
-    """The optimizer named by ``estimator.solver``, sized for ``stack``."""
-    if estimator.solver == "sgd":
-        return SGD(
-            stack.n_params,
-            stack.dtype,
-            estimator.learning_rate_init,
-            estimator.learning_rate,
-            estimator.momentum,
-            estimator.nesterovs_momentum,
-            estimator.power_t,
+
+@dataclass(frozen=True)
+class TrainingParams:
+    """The estimator's hyperparameters that training reads, frozen for one call."""
+
+    solver: str
+    alpha: float
+    batch_size: object
+    learning_rate: str
+    learning_rate_init: float
+    power_t: float
+    max_iter: int
+    shuffle: bool
+    tol: float
+    verbose: bool
+    momentum: float
+    nesterovs_momentum: bool
+    early_stopping: bool
+    validation_fraction: float
+    beta_1: float
+    beta_2: float
+    epsilon: float
+    n_iter_no_change: float
+    max_fun: int
+
+    @classmethod
+    def from_dict(cls, params):
+        """Pick this class's fields from an estimator's ``get_params()``."""
+        return cls(**{f.name: params[f.name] for f in dataclasses.fields(cls)})
+
+    @property
+    def stochastic(self):
+        return self.solver in STOCHASTIC_SOLVERS
+
+    def make_optimizer(self, n_params, dtype):
+        """A fresh optimizer for ``n_params`` parameters of ``dtype``."""
+        if self.solver == "sgd":
+            return SGD(
+                n_params,
+                dtype,
+                self.learning_rate_init,
+                self.learning_rate,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+            )
+        return Adam(
+            n_params,
+            dtype,
+            self.learning_rate_init,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
         )
-    return Adam(
-        stack.n_params,
-        stack.dtype,
-        estimator.learning_rate_init,
-        estimator.beta_1,
-        estimator.beta_2,
-        estimator.epsilon,
-    )
 
 
-def _stratification_labels(Y, is_classifier):
-    """Labels to stratify the validation split on, or None.
+@dataclass
+class TrainingState:
+    """What training carries from one call to the next, in one place.
+
+    Published by the estimators as scikit-learn's fitted attributes
+    (:meth:`fitted_attributes`). ``stopping_rule`` is None until a stochastic
+    solver has run, then ``'loss'`` (training-loss plateau) or
+    ``'validation'`` (early stopping); the stopping bookkeeping
+    (``best_loss``, ``validation_scores``, ``best_validation_score``,
+    ``no_improvement_count``, ``best_params``) belongs to that rule.
+    """
+
+    n_iter: int = 0
+    t: int = 0
+    loss: float | None = None
+    loss_curve: list = field(default_factory=list)
+    stopping_rule: str | None = None
+    best_loss: float | None = None
+    validation_scores: list | None = None
+    best_validation_score: float | None = None
+    no_improvement_count: int = 0
+    best_params: np.ndarray | None = None
+    optimizer: object = None
+
+    def continued(self, params, flat_params, *, incremental):
+        """A copy to continue training from (``warm_start`` or ``partial_fit``).
+
+        A copy, so that a failed call leaves the previous state intact. The
+        stopping bookkeeping starts afresh when the stopping rule changed; the
+        optimizer's state carries over only into ``partial_fit`` (scikit-learn's
+        rule) and only when it fits the parameters.
+        """
+        state = copy.deepcopy(self)
+        state.n_iter = 0
+        if params.stochastic:
+            if state.stopping_rule != _stopping_rule(params):
+                state._reset_stopping(params, flat_params)
+            elif state.best_params is not None and (
+                state.best_params.shape != flat_params.shape
+            ):
+                state.best_params = flat_params.copy()
+            optimizer = state.optimizer
+            if not incremental or optimizer is None or not optimizer.fits(flat_params):
+                state.optimizer = params.make_optimizer(
+                    flat_params.size, flat_params.dtype
+                )
+        return state
+
+    @classmethod
+    def start(cls, params, flat_params):
+        """The state of a first fit."""
+        state = cls()
+        if params.stochastic:
+            state._reset_stopping(params, flat_params)
+            state.optimizer = params.make_optimizer(flat_params.size, flat_params.dtype)
+        return state
+
+    def _reset_stopping(self, params, flat_params):
+        self.stopping_rule = _stopping_rule(params)
+        self.no_improvement_count = 0
+        if params.early_stopping:
+            self.best_loss = None
+            self.validation_scores = []
+            self.best_validation_score = -np.inf
+            self.best_params = flat_params.copy()
+        else:
+            self.best_loss = np.inf
+            self.validation_scores = None
+            self.best_validation_score = None
+            self.best_params = None
+
+    def fitted_attributes(self):
+        """scikit-learn's names for the public part of the state."""
+        attributes = {
+            "n_iter_": self.n_iter,
+            "t_": self.t,
+            "loss_curve_": self.loss_curve,
+        }
+        if self.loss is not None:
+            attributes["loss_"] = self.loss
+        if self.stopping_rule is not None:
+            attributes["best_loss_"] = self.best_loss
+            attributes["validation_scores_"] = self.validation_scores
+            attributes["best_validation_score_"] = self.best_validation_score
+        return attributes
+
+
+def _stopping_rule(params):
+    return "validation" if params.early_stopping else "loss"
+
+
+def train(
+    stack,
+    loss,
+    X,
+    Y,
+    sample_weight,
+    *,
+    params,
+    state,
+    random_state,
+    score,
+    stratify,
+    incremental,
+):
+    """Train ``stack.params`` in place with the solver ``params.solver``.
+
+    Parameters
+    ----------
+    stack : LayerStack
+        The network; its flat ``params`` are trained in place.
+    loss : skbp._losses.Loss
+    X : ndarray or sparse matrix of shape (n_samples, n_features)
+        Sparse input is CSR; dense input of another float dtype than the
+        stack's is cast batch by batch (stochastic solvers only).
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets in the stack's dtype.
+    sample_weight : ndarray of shape (n_samples,) or None
+    params : TrainingParams
+    state : TrainingState
+        From :meth:`TrainingState.start` or :meth:`TrainingState.continued`;
+        updated in place and returned.
+    random_state : numpy.random.RandomState
+        Drives shuffling and the early-stopping split.
+    score : callable ``(Y_pred, Y_true, sample_weight) -> float``
+        Validation score of network outputs (higher is better).
+    stratify : bool
+        Stratify the early-stopping split by the targets (single-label
+        classification).
+    incremental : bool
+        True for ``partial_fit``: one epoch, optimizer state carried over.
+
+    Returns
+    -------
+    TrainingState
+    """
+    if params.stochastic:
+        return _fit_stochastic(
+            stack,
+            loss,
+            X,
+            Y,
+            sample_weight,
+            params,
+            state,
+            random_state,
+            score,
+            stratify,
+            incremental,
+        )
+    return _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state)
+
+
+def _stratification_labels(Y):
+    """Labels to stratify a classifier's validation split on, or None.
 
     Single-label classification is stratified (binary and multiclass alike;
-    scikit-learn stratifies only binary problems); multilabel and regression
-    are not.
+    scikit-learn stratifies only binary problems); multilabel is not.
     """
-    if not is_classifier:
-        return None
     if Y.shape[1] == 1:
         return Y[:, 0]
     if np.all(Y.sum(axis=1) == 1):  # one-hot: multiclass
@@ -67,40 +256,37 @@ def _stratification_labels(Y, is_classifier):
     return None
 
 
-def validation_split(estimator, X, Y, sample_weight, is_classifier):
-    """Hold out ``validation_fraction`` of the data for early stopping.
+def validation_split(X, Y, sample_weight, fraction, random_state, stratify):
+    """Hold out ``fraction`` of the data for early stopping.
 
-    Stratified for single-label classification when every class has at least
-    two samples and both parts can hold every class; otherwise (tiny data) a
-    plain random split, which is the documented fallback. Sample weights are
-    split along.
+    Stratified (when ``stratify``) for single-label classification when every
+    class has at least two samples and both parts can hold every class;
+    otherwise (tiny data) a plain random split, the documented fallback.
+    Sample weights are split along.
 
     Returns
     -------
     X_train, X_val, Y_train, Y_val, sw_train, sw_val
     """
     n_samples = X.shape[0]
-    n_val = math.ceil(estimator.validation_fraction * n_samples)
+    n_val = math.ceil(fraction * n_samples)
     if n_val < 2 or n_samples - n_val < 1:
         raise ValueError(
-            "The validation set is too small: validation_fraction="
-            f"{estimator.validation_fraction} of {n_samples} samples holds out "
-            f"{n_val} sample(s) and keeps {n_samples - n_val} for training; early "
-            "stopping needs at least 2 validation samples and 1 training sample. "
-            "Increase 'validation_fraction' or the size of your dataset, or set "
+            f"The validation set is too small: validation_fraction={fraction} of "
+            f"{n_samples} samples holds out {n_val} sample(s) and keeps "
+            f"{n_samples - n_val} for training; early stopping needs at least 2 "
+            "validation samples and 1 training sample. Increase "
+            "'validation_fraction' or the size of your dataset, or set "
             "early_stopping=False."
         )
-    stratify = _stratification_labels(Y, is_classifier)
-    if stratify is not None:
-        _, counts = np.unique(stratify, return_counts=True)
+    labels = _stratification_labels(Y) if stratify else None
+    if labels is not None:
+        _, counts = np.unique(labels, return_counts=True)
         if counts.min() < 2 or n_val < len(counts) or n_samples - n_val < len(counts):
-            stratify = None
+            labels = None
     arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
     parts = train_test_split(
-        *arrays,
-        test_size=n_val,
-        random_state=estimator._random_state,
-        stratify=stratify,
+        *arrays, test_size=n_val, random_state=random_state, stratify=labels
     )
     if sample_weight is None:
         parts += [None, None]
@@ -110,56 +296,15 @@ def validation_split(estimator, X, Y, sample_weight, is_classifier):
     return X_train, X_val, Y_train, Y_val, sw_train, sw_val
 
 
-def _batch_size(estimator, n_samples):
-    if estimator.batch_size == "auto":
+def _batch_size(batch_size, n_samples):
+    if batch_size == "auto":
         return min(200, n_samples)
-    if estimator.batch_size > n_samples:
-        warnings.warn(
+    if batch_size > n_samples:
+        warn(
             "Got `batch_size` less than 1 or larger than sample size. It is going "
-            "to be clipped",
-            stacklevel=4,
+            "to be clipped"
         )
-    return int(np.clip(estimator.batch_size, 1, n_samples))
-
-
-def _update_no_improvement_count(estimator, stack, validation):
-    """scikit-learn's stopping bookkeeping after one epoch.
-
-    With early stopping, scores the held-out data, records it and keeps a copy
-    of the best parameters; otherwise tracks the best training loss.
-    Returns False if the validation predictions are not finite (divergence).
-    """
-    if validation is None:
-        if estimator.loss_curve_[-1] > estimator.best_loss_ - estimator.tol:
-            estimator._no_improvement_count += 1
-        else:
-            estimator._no_improvement_count = 0
-        estimator.best_loss_ = min(estimator.best_loss_, estimator.loss_curve_[-1])
-        return True
-
-    X_val, Y_val, sw_val = validation
-    Y_pred = predict_in_chunks(
-        X_val,
-        stack.coefs,
-        stack.intercepts,
-        stack.hidden_activation.name,
-        stack.output_activation.name,
-        _VALIDATION_CHUNK_ROWS,
-    )
-    if not np.isfinite(Y_pred).all():
-        return False
-    score = estimator._validation_score(Y_pred, Y_val, sw_val)
-    estimator.validation_scores_.append(score)
-    if estimator.verbose:
-        print(f"Validation score: {score:f}")
-    if score < estimator.best_validation_score_ + estimator.tol:
-        estimator._no_improvement_count += 1
-    else:
-        estimator._no_improvement_count = 0
-    if score > estimator.best_validation_score_:
-        estimator.best_validation_score_ = score
-        estimator._best_params = stack.params.copy()
-    return True
+    return int(np.clip(batch_size, 1, n_samples))
 
 
 class _MiniBatches:
@@ -208,129 +353,155 @@ class _MiniBatches:
                 yield X_batch, Y_batch, sw_batch, batch_weight
 
 
-def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
-    """Mini-batch training with SGD or Adam, one epoch per ``partial_fit``.
+def _end_of_epoch(state, params, stack, validation, score):
+    """scikit-learn's stopping bookkeeping after one epoch.
 
-    Parameters
-    ----------
-    estimator : MLPBackpropClassifier or MLPBackpropRegressor
-        Supplies the hyperparameters and receives the training history.
-    stack : LayerStack
-        Network whose ``params`` are trained in place.
-    loss : Loss
-    X : ndarray or sparse matrix of shape (n_samples, n_features)
-    Y : ndarray of shape (n_samples, n_outputs)
-    sample_weight : ndarray of shape (n_samples,) or None
-    incremental : bool
-        True for ``partial_fit``: one epoch, optimizer state carried over.
+    With early stopping, scores the held-out data, records it and keeps a copy
+    of the best parameters; otherwise tracks the best training loss.
+    Returns False if the loss or the validation predictions are not finite
+    (divergence).
     """
-    if incremental and estimator.early_stopping:
+    if not math.isfinite(state.loss):
+        return False
+    if validation is None:
+        if state.loss > state.best_loss - params.tol:
+            state.no_improvement_count += 1
+        else:
+            state.no_improvement_count = 0
+        state.best_loss = min(state.best_loss, state.loss)
+        return True
+
+    X_val, Y_val, sw_val = validation
+    Y_pred = stack.predict(X_val)
+    if not np.isfinite(Y_pred).all():
+        return False
+    val_score = score(Y_pred, Y_val, sw_val)
+    state.validation_scores.append(val_score)
+    if params.verbose:
+        print(f"Validation score: {val_score:f}")
+    if val_score < state.best_validation_score + params.tol:
+        state.no_improvement_count += 1
+    else:
+        state.no_improvement_count = 0
+    if val_score > state.best_validation_score:
+        state.best_validation_score = val_score
+        state.best_params = stack.params.copy()
+    return True
+
+
+def _fit_stochastic(
+    stack,
+    loss,
+    X,
+    Y,
+    sample_weight,
+    params,
+    state,
+    random_state,
+    score,
+    stratify,
+    incremental,
+):
+    """Mini-batch training with SGD or Adam: ``max_iter`` epochs, or one."""
+    if incremental and params.early_stopping:
         raise ValueError(
             "partial_fit does not support early_stopping=True; set "
             "early_stopping=False or use fit."
         )
-    optimizer = getattr(estimator, "_optimizer", None)
-    if not incremental or optimizer is None or not optimizer.fits(stack.params):
-        optimizer = make_optimizer(estimator, stack)
-    estimator._optimizer = optimizer
-
+    optimizer = state.optimizer
     validation = None
-    if estimator.early_stopping:
+    if params.early_stopping:
         X, X_val, Y, Y_val, sample_weight, sw_val = validation_split(
-            estimator, X, Y, sample_weight, is_classifier(estimator)
+            X, Y, sample_weight, params.validation_fraction, random_state, stratify
         )
         validation = (X_val, Y_val, sw_val)
 
     n_samples = X.shape[0]
     batches = _MiniBatches(
-        X, Y, sample_weight, _batch_size(estimator, n_samples), stack.dtype
+        X, Y, sample_weight, _batch_size(params.batch_size, n_samples), stack.dtype
     )
     work = Workspace(stack, batches.batch_size)
 
-    estimator.n_iter_ = 0
     diverged = False
     try:
-        for _ in range(estimator.max_iter):
-            if estimator.shuffle:
-                estimator._random_state.shuffle(batches.order)
+        for _ in range(params.max_iter):
+            if params.shuffle:
+                random_state.shuffle(batches.order)
             accumulated_loss = 0.0
             for X_batch, Y_batch, sw_batch, batch_weight in batches:
                 batch_loss = stack.backprop(
-                    X_batch, Y_batch, sw_batch, loss, estimator.alpha, work
+                    X_batch, Y_batch, sw_batch, loss, params.alpha, work
                 )
                 optimizer.step(stack.params, work.grad)
                 accumulated_loss += batch_loss * batch_weight
 
-            estimator.n_iter_ += 1
-            estimator.loss_ = accumulated_loss / batches.total_weight
-            estimator.t_ += n_samples
-            estimator.loss_curve_.append(estimator.loss_)
-            if estimator.verbose:
-                print(f"Iteration {estimator.n_iter_}, loss = {estimator.loss_:.8f}")
+            state.n_iter += 1
+            state.loss = accumulated_loss / batches.total_weight
+            state.t += n_samples
+            state.loss_curve.append(state.loss)
+            if params.verbose:
+                print(f"Iteration {state.n_iter}, loss = {state.loss:.8f}")
 
-            if not math.isfinite(estimator.loss_) or not _update_no_improvement_count(
-                estimator, stack, validation
-            ):
+            if not _end_of_epoch(state, params, stack, validation, score):
                 diverged = True
                 if validation is not None:  # one score per epoch, as scikit-learn
-                    estimator.validation_scores_.append(float("nan"))
+                    state.validation_scores.append(float("nan"))
                 break
-            optimizer.end_epoch(estimator.t_)
+            optimizer.end_epoch(state.t)
 
-            if estimator._no_improvement_count > estimator.n_iter_no_change:
+            if state.no_improvement_count > params.n_iter_no_change:
                 what = "Validation score" if validation else "Training loss"
                 message = (
-                    f"{what} did not improve more than tol={estimator.tol:f} "
-                    f"for {estimator.n_iter_no_change} consecutive epochs."
+                    f"{what} did not improve more than tol={params.tol:f} "
+                    f"for {params.n_iter_no_change} consecutive epochs."
                 )
-                if optimizer.on_plateau(message, estimator.verbose):
+                if optimizer.on_plateau(message, params.verbose):
                     break
-                estimator._no_improvement_count = 0
+                state.no_improvement_count = 0
             if incremental:
                 break
-            if estimator.n_iter_ == estimator.max_iter:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
+            if state.n_iter == params.max_iter:
+                warn(
+                    f"Stochastic Optimizer: Maximum iterations ({params.max_iter}) "
                     "reached and the optimization hasn't converged yet.",
                     ConvergenceWarning,
-                    stacklevel=4,
                 )
     except KeyboardInterrupt:
-        warnings.warn("Training interrupted by user.", stacklevel=4)
+        warn("Training interrupted by user.")
 
     if diverged and validation is None:
         raise ValueError(NON_FINITE_MESSAGE)
     if validation is not None:
         if diverged:
-            warnings.warn(
-                f"Training diverged at epoch {estimator.n_iter_} (non-finite loss); "
+            warn(
+                f"Training diverged at epoch {state.n_iter} (non-finite loss); "
                 "the weights with the best validation score are kept. Scaling the "
                 "input data or lowering learning_rate_init usually helps.",
                 ConvergenceWarning,
-                stacklevel=4,
             )
-        np.copyto(stack.params, estimator._best_params)  # restore the best weights
+        np.copyto(stack.params, state.best_params)  # restore the best weights
+    return state
 
 
-def fit_lbfgs(estimator, stack, loss, X, Y, sample_weight):
+def _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state):
     """Full-batch L-BFGS-B (scipy) directly on the flat parameter vector.
 
     scipy works in float64: each evaluation copies its iterate into
     ``stack.params`` (casting for float32 networks) and returns the float64
-    gradient. ``loss_curve_`` records the loss after every iteration.
+    gradient. ``state.loss_curve`` records the loss after every iteration.
     """
     work = Workspace(stack, X.shape[0])
 
     def cost_and_gradient(flat):
         np.copyto(stack.params, flat, casting="same_kind")
-        cost = stack.backprop(X, Y, sample_weight, loss, estimator.alpha, work)
+        cost = stack.backprop(X, Y, sample_weight, loss, params.alpha, work)
         return cost, work.grad.astype(np.float64)
 
     def record(intermediate_result):
-        estimator.loss_curve_.append(float(intermediate_result.fun))
-        if estimator.verbose:
+        state.loss_curve.append(float(intermediate_result.fun))
+        if params.verbose:
             print(
-                f"Iteration {len(estimator.loss_curve_)}, "
+                f"Iteration {len(state.loss_curve)}, "
                 f"loss = {intermediate_result.fun:.8f}"
             )
 
@@ -341,21 +512,21 @@ def fit_lbfgs(estimator, stack, loss, X, Y, sample_weight):
         jac=True,
         callback=record,
         options={
-            "maxfun": estimator.max_fun,
-            "maxiter": estimator.max_iter,
-            "gtol": estimator.tol,
+            "maxfun": params.max_fun,
+            "maxiter": params.max_iter,
+            "gtol": params.tol,
         },
     )
     if result.status != 0:
-        warnings.warn(
+        warn(
             f"lbfgs failed to converge after {result.nit} iteration(s) "
             f"(status={result.status}): {result.message}. Increase the number of "
             "iterations (max_iter) or of loss evaluations (max_fun), or scale the "
             "data as shown in https://scikit-learn.org/stable/modules/"
             "preprocessing.html",
             ConvergenceWarning,
-            stacklevel=4,
         )
-    estimator.n_iter_ = min(result.nit, estimator.max_iter)
-    estimator.loss_ = float(result.fun)
+    state.n_iter = min(result.nit, params.max_iter)
+    state.loss = float(result.fun)
     np.copyto(stack.params, result.x, casting="same_kind")
+    return state

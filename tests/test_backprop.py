@@ -67,7 +67,7 @@ def test_l2_penalty_spares_intercepts():
     stack.params[:] = 1.0
     X = np.zeros((4, 2))
     work = Workspace(stack, 4)
-    Y = stack.forward(X, work).copy()  # perfect fit: the data gradient is zero
+    Y = stack.forward(X, work.A).copy()  # perfect fit: the data gradient is zero
     cost = stack.backprop(X, Y, None, LOSSES["squared_error"], 2.0, work)
     np.testing.assert_allclose(cost, 0.5 * 2.0 / 4 * stack.n_weights)
     np.testing.assert_allclose(work.grad[: stack.n_weights], 2.0 / 4)

@@ -269,7 +269,7 @@ def test_clone(Estimator):
     assert cloned.dtype is np.float32
     with pytest.raises(NotFittedError):
         check_is_fitted(cloned)
-    for attr in ("coefs_", "intercepts_", "n_iter_", "loss_curve_", "_optimizer"):
+    for attr in ("coefs_", "intercepts_", "n_iter_", "loss_curve_", "_training_state"):
         assert not hasattr(cloned, attr), attr
     # The clone trains to the same network as the original.
     _assert_same_network(cloned.fit(X_train[:100], y_train[:100]), est)
@@ -413,13 +413,13 @@ def test_same_seed_same_network_bit_for_bit(Estimator, solver):
 
 def _count_forward_passes(monkeypatch):
     calls = []
-    original = skbp._network.forward_pass
+    original = skbp._network.LayerStack.forward
 
-    def counting(X, *args, **kwargs):
+    def counting(self, X, *args, **kwargs):
         calls.append(X.shape[0])
-        return original(X, *args, **kwargs)
+        return original(self, X, *args, **kwargs)
 
-    monkeypatch.setattr(skbp._network, "forward_pass", counting)
+    monkeypatch.setattr(skbp._network.LayerStack, "forward", counting)
     return calls
 
 
