@@ -62,7 +62,11 @@ nesterovs_momentum : bool, default=True
 early_stopping : bool, default=False
     Hold out ``validation_fraction`` of the training data (stratified for
     single-label classification) and stop when its score stops improving;
-    the best weights are restored at the end. 'sgd' and 'adam' only.
+    the best weights are restored at the end. 'sgd' and 'adam' only. Data too
+    small to split (fewer than 2 validation samples, or no training sample
+    left) is trained without early stopping, with a warning; ``partial_fit``
+    never holds data out (as in scikit-learn). Both then stop on the
+    training loss.
 
 validation_fraction : float, default=0.1
     Share of the training data held out for early stopping, in (0, 1).

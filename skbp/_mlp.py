@@ -90,6 +90,27 @@ def _restored_on_failure(estimator):
         raise
 
 
+def _check_representable(array, dtype, name):
+    """Raise a clear error where casting ``array`` to ``dtype`` would give inf.
+
+    float64 values beyond float32's range silently become inf under
+    ``dtype=numpy.float32``; scikit-learn's validation says so for float32
+    input, and so do we for the cast we make.
+    """
+    dtype = np.dtype(dtype)
+    data = array.data if sp.issparse(array) else np.asarray(array)
+    if data.size == 0 or data.dtype.itemsize <= dtype.itemsize:
+        return
+    largest = max(float(np.max(data)), -float(np.min(data)))
+    if largest > float(np.finfo(dtype).max):
+        raise ValueError(
+            f"Input {name} contains a value too large for dtype('{dtype}') "
+            f"(largest absolute value {largest:.3g}, float32 holds at most "
+            f"{np.finfo(dtype).max:.3g}). Scale the data, or use dtype=None to "
+            "compute in the input's float64."
+        )
+
+
 class _BaseMLP(BaseEstimator):
     """Shared machinery of the two estimators. Not for direct use."""
 
@@ -169,6 +190,8 @@ class _BaseMLP(BaseEstimator):
         )
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         dtype = self._compute_dtype(X, first_pass)
+        _check_representable(X, dtype, "X")
+        _check_representable(Y, dtype, "y")
         if sp.issparse(X):
             X = X.astype(dtype, copy=False).tocsr()  # mini-batches take rows
         elif self.solver == "lbfgs":
@@ -183,7 +206,9 @@ class _BaseMLP(BaseEstimator):
         stack = LayerStack(
             layer_units, self.activation, self._output_activation(Y), dtype
         )
-        params = TrainingParams.from_dict(self.get_params())
+        params = TrainingParams.from_dict(self.get_params()).for_data(
+            X.shape[0], incremental=incremental
+        )
         if first_pass:
             stack.glorot_uniform_init(random_state)
             state = TrainingState.start(params, stack.params)
@@ -239,6 +264,7 @@ class _BaseMLP(BaseEstimator):
     def _validate_sample_weight(self, sample_weight, X, dtype):
         if sample_weight is None:
             return None
+        _check_representable(sample_weight, dtype, "sample_weight")
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=dtype, ensure_non_negative=True
         )
@@ -299,6 +325,7 @@ class _BaseMLP(BaseEstimator):
         stack = LayerStack.from_arrays(
             self.coefs_, self.intercepts_, self.activation, self.out_activation_
         )
+        _check_representable(X, stack.dtype, "X")
         working_mib = min(get_config()["working_memory"], _PREDICT_CHUNK_MIB)
         return stack.predict(X, logits=logits, max_bytes=working_mib * 2**20)
 
@@ -323,6 +350,21 @@ class _BaseMLP(BaseEstimator):
         return validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=_FLOAT_DTYPES, reset=False
         )
+
+    def __getstate__(self):
+        # The training state travels as a plain dict, so that a skops file
+        # asks to trust no more types than scikit-learn's MLP (its optimizer).
+        state = super().__getstate__()
+        training = state.get("_training_state")
+        if isinstance(training, TrainingState):
+            state = {**state, "_training_state": dict(vars(training))}
+        return state
+
+    def __setstate__(self, state):
+        training = state.get("_training_state")
+        if isinstance(training, dict):
+            state = {**state, "_training_state": TrainingState(**training)}
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -517,6 +559,12 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         """
         X = self._validate_predict_input(X)
         logits = self._network_output(X, logits=True)
+        # Logits that overflowed to +-inf: clipped to a quarter of the dtype's
+        # range, so that differences of logits (softmax, log-softmax) stay finite.
+        bound = np.finfo(logits.dtype).max / 4
+        np.clip(logits, -bound, bound, out=logits)
+        if len(self.classes_) == 1:  # one class seen in fit: probability 1
+            return np.zeros_like(logits), OUTPUT_ACTIVATIONS["softmax"]
         if self._label_binarizer.y_type_ == "binary":
             logits = np.hstack([-logits, logits])
         return logits, OUTPUT_ACTIVATIONS[self.out_activation_]

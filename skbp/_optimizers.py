@@ -36,13 +36,28 @@ class _Optimizer:
     def __getstate__(self):
         # The scratch buffer holds no state: do not pickle it.
         state = dict(vars(self))
-        state["_scratch"] = (state["_scratch"].shape, state["_scratch"].dtype)
+        state["_scratch"] = (state["_scratch"].shape, state["_scratch"].dtype.str)
         return state
 
     def __setstate__(self, state):
         shape, dtype = state["_scratch"]
         vars(self).update(state)
-        self._scratch = np.empty(shape, dtype)
+        self._scratch = np.empty(shape, np.dtype(dtype))
+
+    def continue_from(self, previous):
+        """Take over the running state of ``previous``, keeping this one's settings.
+
+        ``previous`` is an optimizer of the same class that :meth:`fits` the
+        same parameters. Its moments (and the schedule's position, unless the
+        initial learning rate changed) carry on under this optimizer's
+        hyperparameters: ``set_params`` between ``partial_fit`` calls takes
+        effect without restarting the optimizer.
+        """
+        for name in self._running_state:
+            setattr(self, name, getattr(previous, name))
+        if previous.learning_rate_init == self.learning_rate_init:
+            self.learning_rate = previous.learning_rate
+        return self
 
     def end_epoch(self, n_samples_seen):
         """Hook for schedules; ``n_samples_seen`` is the estimator's ``t_``."""
@@ -81,6 +96,8 @@ class SGD(_Optimizer):
         self.nesterov = bool(nesterov)
         self.power_t = float(power_t)
         self.velocity = np.zeros(n_params, dtype)
+
+    _running_state = ("velocity",)
 
     def step(self, params, grad):
         """One update of ``params`` (n_params,) given ``grad`` (n_params,)."""
@@ -143,6 +160,8 @@ class Adam(_Optimizer):
         self.t = 0
         self.scaled_first_moment = np.zeros(n_params, dtype)
         self.scaled_second_moment = np.zeros(n_params, dtype)
+
+    _running_state = ("t", "scaled_first_moment", "scaled_second_moment")
 
     def step(self, params, grad):
         """One update of ``params`` (n_params,) given ``grad`` (n_params,)."""

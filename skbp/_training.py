@@ -68,6 +68,36 @@ class TrainingParams:
     def stochastic(self):
         return self.solver in STOCHASTIC_SOLVERS
 
+    def for_data(self, n_samples, *, incremental):
+        """The parameters in force for one call on ``n_samples`` samples.
+
+        Early stopping needs a held-out set: ``partial_fit`` (one pass over a
+        stream) never holds data out, as in scikit-learn, and data too small
+        to split (fewer than 2 validation samples or no training sample left)
+        is trained without it, with a warning. Both then stop on the
+        training loss.
+        """
+        if not (self.stochastic and self.early_stopping):
+            return self
+        if not incremental:
+            if self.validation_fraction == 0:
+                raise ValueError(
+                    "early_stopping=True needs a held-out set, but "
+                    f"validation_fraction={self.validation_fraction}; use a "
+                    "fraction in (0, 1) or set early_stopping=False."
+                )
+            n_val = math.ceil(self.validation_fraction * n_samples)
+            if n_val >= 2 and n_samples - n_val >= 1:
+                return self
+            warn(
+                f"Early stopping is off for this fit: validation_fraction="
+                f"{self.validation_fraction} of {n_samples} samples leaves {n_val} "
+                f"validation and {n_samples - n_val} training sample(s), and it "
+                "needs at least 2 and 1. Training stops on the training loss "
+                "instead; use more data or a larger validation_fraction."
+            )
+        return dataclasses.replace(self, early_stopping=False)
+
     def make_optimizer(self, n_params, dtype):
         """A fresh optimizer for ``n_params`` parameters of ``dtype``."""
         if self.solver == "sgd":
@@ -120,7 +150,9 @@ class TrainingState:
         A copy, so that a failed call leaves the previous state intact. The
         stopping bookkeeping starts afresh when the stopping rule changed; the
         optimizer's state carries over only into ``partial_fit`` (scikit-learn's
-        rule) and only when it fits the parameters.
+        rule), when it is of the same solver and fits the parameters; it then
+        runs under the current hyperparameters (``set_params`` between
+        ``partial_fit`` calls takes effect).
         """
         state = copy.deepcopy(self)
         state.n_iter = 0
@@ -131,11 +163,14 @@ class TrainingState:
                 state.best_params.shape != flat_params.shape
             ):
                 state.best_params = flat_params.copy()
-            optimizer = state.optimizer
-            if not incremental or optimizer is None or not optimizer.fits(flat_params):
-                state.optimizer = params.make_optimizer(
-                    flat_params.size, flat_params.dtype
-                )
+            previous = state.optimizer
+            state.optimizer = params.make_optimizer(flat_params.size, flat_params.dtype)
+            if (
+                incremental
+                and type(previous) is type(state.optimizer)
+                and previous.fits(flat_params)
+            ):
+                state.optimizer.continue_from(previous)
         return state
 
     @classmethod
@@ -259,30 +294,23 @@ def _stratification_labels(Y):
 def validation_split(X, Y, sample_weight, fraction, random_state, stratify):
     """Hold out ``fraction`` of the data for early stopping.
 
-    Stratified (when ``stratify``) for single-label classification when every
-    class has at least two samples and both parts can hold every class;
-    otherwise (tiny data) a plain random split, the documented fallback.
-    Sample weights are split along.
+    ``fraction`` must leave at least 2 validation samples and 1 training
+    sample (:meth:`TrainingParams.for_data` sees to it). Stratified (when
+    ``stratify``) for single-label classification when every class has at
+    least two samples and both parts can hold every class; otherwise (tiny
+    data) a plain random split, the documented fallback. Sample weights are
+    split along.
 
     Returns
     -------
     X_train, X_val, Y_train, Y_val, sw_train, sw_val
     """
-    n_samples = X.shape[0]
-    n_val = math.ceil(fraction * n_samples)
-    if n_val < 2 or n_samples - n_val < 1:
-        raise ValueError(
-            f"The validation set is too small: validation_fraction={fraction} of "
-            f"{n_samples} samples holds out {n_val} sample(s) and keeps "
-            f"{n_samples - n_val} for training; early stopping needs at least 2 "
-            "validation samples and 1 training sample. Increase "
-            "'validation_fraction' or the size of your dataset, or set "
-            "early_stopping=False."
-        )
+    n_val = math.ceil(fraction * X.shape[0])
     labels = _stratification_labels(Y) if stratify else None
     if labels is not None:
         _, counts = np.unique(labels, return_counts=True)
-        if counts.min() < 2 or n_val < len(counts) or n_samples - n_val < len(counts):
+        n_train = X.shape[0] - n_val
+        if counts.min() < 2 or n_val < len(counts) or n_train < len(counts):
             labels = None
     arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
     parts = train_test_split(
@@ -293,6 +321,13 @@ def validation_split(X, Y, sample_weight, fraction, random_state, stratify):
     X_train, X_val, Y_train, Y_val, sw_train, sw_val = parts
     if sw_val is not None and not sw_val.sum() > 0:
         sw_val = None  # all held-out weights are zero: score unweighted
+    if sw_train is not None and not sw_train.sum() > 0:
+        raise ValueError(
+            "Every sample with a non-zero sample_weight was held out for early "
+            f"stopping (validation_fraction={fraction}), leaving a training set "
+            "of zero total weight. Give more samples a positive weight, lower "
+            "validation_fraction, or set early_stopping=False."
+        )
     return X_train, X_val, Y_train, Y_val, sw_train, sw_val
 
 
@@ -403,11 +438,6 @@ def _fit_stochastic(
     incremental,
 ):
     """Mini-batch training with SGD or Adam: ``max_iter`` epochs, or one."""
-    if incremental and params.early_stopping:
-        raise ValueError(
-            "partial_fit does not support early_stopping=True; set "
-            "early_stopping=False or use fit."
-        )
     optimizer = state.optimizer
     validation = None
     if params.early_stopping:
@@ -423,17 +453,19 @@ def _fit_stochastic(
     work = Workspace(stack, batches.batch_size)
 
     diverged = False
+    accumulated_loss = seen_weight = 0.0
     try:
         for _ in range(params.max_iter):
             if params.shuffle:
                 random_state.shuffle(batches.order)
-            accumulated_loss = 0.0
+            accumulated_loss = seen_weight = 0.0
             for X_batch, Y_batch, sw_batch, batch_weight in batches:
                 batch_loss = stack.backprop(
                     X_batch, Y_batch, sw_batch, loss, params.alpha, work
                 )
                 optimizer.step(stack.params, work.grad)
                 accumulated_loss += batch_loss * batch_weight
+                seen_weight += batch_weight
 
             state.n_iter += 1
             state.loss = accumulated_loss / batches.total_weight
@@ -468,10 +500,14 @@ def _fit_stochastic(
                 )
     except KeyboardInterrupt:
         warn("Training interrupted by user.")
+        if state.loss is None:  # interrupted in the first epoch: its loss so far
+            state.loss = accumulated_loss / seen_weight if seen_weight else np.nan
 
     if diverged and validation is None:
         raise ValueError(NON_FINITE_MESSAGE)
     if validation is not None:
+        if diverged and not np.isfinite(state.best_validation_score):
+            raise ValueError(NON_FINITE_MESSAGE)  # no finite weights to go back to
         if diverged:
             warn(
                 f"Training diverged at epoch {state.n_iter} (non-finite loss); "
