@@ -5,57 +5,57 @@ Run ``python benchmarks/bench_mlp.py --help`` for the options; see
 
 Methodology
 -----------
-* **Same work for both libraries.** Every fit trains for a fixed number of
+* **Same work for every contender.** Every fit trains for a fixed number of
   epochs: ``max_iter=epochs``, ``tol=0.0``, ``n_iter_no_change=epochs + 1``,
   ``early_stopping=False``, ``shuffle=True`` and a fixed ``random_state``.
   ``ConvergenceWarning`` is silenced. Seconds per epoch = fit time / epochs.
   A row is flagged if an estimator stopped before ``epochs`` iterations.
-* **Interleaved, paired timing.** In one process, each estimator is fitted
-  once as a warm-up, then the estimators are fitted in turn (A B A B ...) for
-  ``--repeats`` rounds. The reported speed-up is the median over rounds of the
-  per-round ratio ``sklearn_time / skbp_time`` (> 1 means skbp is faster), so
-  slow drift of the machine (frequency, noisy neighbours) cancels out. The
-  bracket after it gives the smallest and largest per-round ratio. The seconds
-  per epoch columns are medians over the rounds.
+* **Interleaved, paired timing.** In one process, each contender is fitted
+  once as a warm-up (which also compiles any JIT kernels), then all are fitted
+  in turn (A B A B ...) for ``--repeats`` rounds. The reported speed-up is the
+  median over rounds of the per-round ratio ``sklearn_time / contender_time``
+  (> 1 means the contender is faster), so slow drift of the machine
+  (frequency, noisy neighbours) cancels out. The bracket gives the smallest
+  and largest per-round ratio; seconds per epoch are medians over the rounds.
 * **BLAS threads.** Each case is run with every thread count in ``--threads``
   under ``threadpoolctl.threadpool_limits(limits=n, user_api="blas")``.
 * **Quality.** Accuracy (classifiers) or R^2 (regressors) on a held-out split,
-  of the warm-up fit of each estimator (all fits are identical by seeding).
-* **Peak memory.** Measured with ``tracemalloc`` (numpy reports its data
-  buffers to it) during a separate, untimed one-epoch fit of each estimator
-  (every epoch allocates alike), so that tracing does not distort the
-  timings. Arrays allocated before the fit (the input data) are not counted;
-  copies the estimator makes are.
-* **Floor.** The time of one epoch's matrix products alone, back to back: for
-  every mini-batch the forward products ``X_b @ W1, H1 @ W2, ...``, the
-  weight-gradient products ``A_prev.T @ Delta`` and the delta products
-  ``Delta @ W.T`` (none for the input layer), on preallocated arrays of the
-  right shapes and compute dtype via ``np.matmul(..., out=...)``. One floor
-  epoch is timed in every round, after the fits, so it sees the same machine
-  state. "Share of floor" = median over rounds of floor time / skbp time per
-  epoch: the fraction of skbp's epoch that the unavoidable matrix products
-  take (1.0 would mean zero overhead).
-* **float32.** The ``-f32`` cases give float32 data to both libraries (both
-  keep float32). An extra column gives the speed-up against scikit-learn on
-  float64 data (scikit-learn's usual situation), and an extra row times skbp
-  on float64 input with ``dtype=np.float32`` against scikit-learn on float64.
-* **torch.** If ``import torch`` works, the same network is trained with a
-  plain torch CPU loop (``nn.Sequential``, Adam/SGD, CrossEntropyLoss/MSELoss,
-  same batch size and epochs, ``torch.set_num_threads(threads)``) and its
-  median seconds per epoch is reported as a reference. It has no L2 penalty.
+  of the warm-up fit of each contender (all fits are identical by seeding).
+* **Peak memory.** ``tracemalloc`` peak (numpy reports its buffers to it)
+  during a separate, untimed one-epoch fit, so that tracing does not distort
+  the timings. The input data is not counted; copies the estimator makes are.
+* **Floor.** The time of one epoch's matrix products alone, back to back: per
+  mini-batch the forward products ``A_prev @ W``, the weight gradients
+  ``A_prev.T @ Delta`` and the deltas ``Delta @ W.T`` (none for the input
+  layer), via ``np.matmul(..., out=...)`` on preallocated arrays of the right
+  shapes and compute dtype. One floor epoch is timed in every round. "Share of
+  floor" = median over rounds of floor time / contender time per epoch
+  (1.0 would mean zero overhead).
+* **float32.** The ``-f32`` cases give float32 data to both libraries. An
+  extra column gives the speed-up against scikit-learn on float64 data, and
+  an extra row times skbp on float64 input with ``dtype=np.float32``.
+* **skbp kernels.** Every entry of ``SKBP_KERNELS`` (a context manager
+  selecting skbp's compute path) gets its own rows; the numpy reference is
+  always there.
+* **torch (optional).** If ``import torch`` works, the same network (sizes,
+  activation, optimizer and its hyperparameters, batch size, epochs, data) is
+  trained by a plain torch CPU loop, with ``fused=True`` as a second row where
+  the installed torch supports it on CPU. Its rows are timed in the same
+  rounds and fill the skbp columns. No L2 penalty, torch's own initialisation;
+  tracemalloc does not see torch's allocator (peak memory n/a).
 * **Predict memory** (``--predict-memory``): tracemalloc peak of
-  ``est.predict(X)`` on a large float32 input (2,000,000 x 50 by default,
-  generated in chunks before tracing starts, so the input is not counted),
-  after fitting on a small subset.
+  ``est.predict(X)`` on a large float32 input (generated before tracing
+  starts, so it is not counted), after fitting on a small subset.
 
 Results are printed to stdout as Markdown as they are produced (progress goes
 to stderr). ``--output PATH`` also writes them, with a header describing the
-machine (CPU, cores, library versions, BLAS from threadpoolctl, date).
+machine (CPU, ``sklearn.show_versions()``, threadpoolctl's BLAS, date).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime
 import fnmatch
@@ -63,6 +63,7 @@ import functools
 import gc
 import importlib.metadata
 import importlib.util
+import io
 import os
 import platform
 import shlex
@@ -70,19 +71,20 @@ import statistics
 import sys
 import time
 import tracemalloc
+import types
 import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import scipy
 import sklearn
-import threadpoolctl
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils import gen_batches
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import skbp
@@ -95,6 +97,13 @@ ESTIMATORS = {
     ("skbp", "regression"): MLPBackpropRegressor,
     ("sklearn", "classification"): MLPClassifier,
     ("sklearn", "regression"): MLPRegressor,
+}
+
+# skbp's compute paths, each timed as its own rows. With more than one entry,
+# row labels name the path. When skbp ships its numba kernels, add e.g.
+#     "numba": lambda: skbp.config_context(kernels="numba"),
+SKBP_KERNELS: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
+    "numpy": contextlib.nullcontext,
 }
 
 
@@ -122,48 +131,40 @@ class Dataset:
         return self._cast[key]
 
 
-@functools.cache
-def mnist_like(quick: bool) -> Dataset:
-    """MNIST-shaped synthetic classification: 784 features, 10 classes."""
-    n_train, n_test = (6_000, 2_000) if quick else (60_000, 10_000)
-    X, y = make_classification(
-        n_samples=n_train + n_test,
-        n_features=784,
-        n_informative=100,
-        n_classes=10,
-        random_state=RANDOM_STATE,
-    )
+def split(source, X, y, test_size, details, scale_X=False, scale_y=False):
+    """Seeded train/test split, optionally standardized with train statistics."""
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, train_size=n_train, test_size=n_test, random_state=RANDOM_STATE
+        X, y, test_size=test_size, random_state=RANDOM_STATE
     )
-    desc = (
-        f"make_classification, {n_train} train / {n_test} test rows, "
-        "784 features (100 informative), 10 classes"
-    )
-    return Dataset(desc, X_train, X_test, y_train, y_test)
+    if scale_X:
+        scaler = StandardScaler().fit(X_train)
+        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    if scale_y:
+        mean, std = y_train.mean(), y_train.std()
+        y_train, y_test = (y_train - mean) / std, (y_test - mean) / std
+    rows = f"{len(y_train)} train / {len(y_test)} test rows"
+    return Dataset(f"{source}, {rows}, {details}", X_train, X_test, y_train, y_test)
 
 
 @functools.cache
-def digits(quick: bool) -> Dataset:
-    """sklearn's 8x8 digits, standard scaled (same size in quick mode)."""
-    X, y = load_digits(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=RANDOM_STATE
-    )
-    scaler = StandardScaler().fit(X_train)
-    desc = (
-        f"load_digits, standard scaled, {len(y_train)} train / "
-        f"{len(y_test)} test rows, 64 features, 10 classes"
-    )
-    return Dataset(
-        desc, scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
-    )
-
-
-@functools.cache
-def regression(quick: bool) -> Dataset:
-    """Synthetic regression, target standardized with the train statistics."""
-    n_train, n_test = (5_000, 1_000) if quick else (20_000, 5_000)
+def load_dataset(name: str, quick: bool) -> Dataset:
+    """The data set ``name`` ("mnist", "digits" or "regression"); smaller if quick."""
+    if name == "mnist":  # MNIST-shaped synthetic classification
+        n_train, n_test = (1_000, 500) if quick else (60_000, 10_000)
+        X, y = make_classification(
+            n_samples=n_train + n_test,
+            n_features=784,
+            n_informative=100,
+            n_classes=10,
+            random_state=RANDOM_STATE,
+        )
+        details = "784 features (100 informative), 10 classes"
+        return split("make_classification", X, y, n_test, details)
+    if name == "digits":  # sklearn's 8x8 digits (same size in quick mode)
+        X, y = load_digits(return_X_y=True)
+        details = "64 features, 10 classes"
+        return split("load_digits, standard scaled", X, y, 0.25, details, True)
+    n_train, n_test = (1_000, 500) if quick else (20_000, 5_000)
     X, y = make_regression(
         n_samples=n_train + n_test,
         n_features=100,
@@ -171,19 +172,12 @@ def regression(quick: bool) -> Dataset:
         noise=10.0,
         random_state=RANDOM_STATE,
     )
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, train_size=n_train, test_size=n_test, random_state=RANDOM_STATE
-    )
-    mean, std = y_train.mean(), y_train.std()
-    desc = (
-        f"make_regression, {n_train} train / {n_test} test rows, "
-        "100 features (50 informative), noise 10, y standardized"
-    )
-    return Dataset(desc, X_train, X_test, (y_train - mean) / std, (y_test - mean) / std)
+    details = "100 features (50 informative), noise 10, y standardized"
+    return split("make_regression", X, y, n_test, details, scale_y=True)
 
 
 # --------------------------------------------------------------------------
-# Cases
+# Cases and contenders
 # --------------------------------------------------------------------------
 
 
@@ -193,7 +187,7 @@ class Case:
 
     name: str
     task: str  # "classification" or "regression"
-    load: Callable[[bool], Dataset]
+    data: str  # load_dataset name
     dtype: type  # dtype of the data given to both libraries
     hidden_layer_sizes: tuple[int, ...]
     solver: str
@@ -203,45 +197,41 @@ class Case:
     activation: str = "relu"
 
 
-def _mnist_case(solver: str, dtype: type) -> Case:
-    suffix = "f32" if dtype == np.float32 else "f64"
-    return Case(
-        name=f"mnist-{solver}-{suffix}",
-        task="classification",
-        load=mnist_like,
-        dtype=dtype,
-        hidden_layer_sizes=(256, 128),
-        solver=solver,
-        epochs=5,
-        quick_epochs=2,
-    )
-
-
 CASES = [
-    _mnist_case("adam", np.float64),
-    _mnist_case("sgd", np.float64),
-    _mnist_case("adam", np.float32),
-    _mnist_case("sgd", np.float32),
+    *(
+        Case(
+            f"mnist-{solver}-{np.dtype(dtype).name.replace('float', 'f')}",
+            "classification",
+            "mnist",
+            dtype,
+            (256, 128),
+            solver,
+            epochs=5,
+            quick_epochs=1,
+        )
+        for dtype in (np.float64, np.float32)
+        for solver in ("adam", "sgd")
+    ),
     Case(
-        name="digits-adam-f64",
-        task="classification",
-        load=digits,
-        dtype=np.float64,
-        hidden_layer_sizes=(100,),
-        solver="adam",
+        "digits-adam-f64",
+        "classification",
+        "digits",
+        np.float64,
+        (100,),
+        "adam",
         epochs=50,
-        quick_epochs=50,
+        quick_epochs=5,
         batch_size="auto",
     ),
     Case(
-        name="regression-adam-f64",
-        task="regression",
-        load=regression,
-        dtype=np.float64,
-        hidden_layer_sizes=(256, 128),
-        solver="adam",
+        "regression-adam-f64",
+        "regression",
+        "regression",
+        np.float64,
+        (256, 128),
+        "adam",
         epochs=10,
-        quick_epochs=3,
+        quick_epochs=1,
     ),
 ]
 CASES_BY_NAME = {case.name: case for case in CASES}
@@ -249,57 +239,59 @@ CASES_BY_NAME = {case.name: case for case in CASES}
 
 @dataclasses.dataclass(frozen=True)
 class Contender:
-    """One estimator configuration that gets timed within a case."""
-
-    key: str
-    library: str  # "skbp" or "sklearn"
-    data_dtype: type  # dtype of the X given to fit
-    compute_dtype: type
-    extra_params: tuple[tuple[str, object], ...] = ()
-
-
-@dataclasses.dataclass(frozen=True)
-class RowPlan:
-    """One table row: an skbp contender against its scikit-learn baselines."""
+    """One implementation timed within a case; its ``label`` names its row."""
 
     label: str
-    skbp: str  # Contender keys
-    sklearn: str  # same input data as skbp
-    sklearn_f64: str  # scikit-learn on float64 data
+    library: str  # "skbp", "sklearn" or "torch"
+    data_dtype: type  # dtype of the X given to fit
+    compute_dtype: type
+    params: tuple[tuple[str, object], ...] = ()  # extra estimator parameters
+    context: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext
+    fused: bool = False  # torch only
 
 
-def plan_case(case: Case) -> tuple[list[Contender], list[RowPlan]]:
-    """Contenders to time (in interleaving order) and rows to report."""
-    if case.dtype == np.float64:
-        contenders = [
-            Contender("skbp", "skbp", np.float64, np.float64),
-            Contender("sklearn", "sklearn", np.float64, np.float64),
+def plan_case(case: Case, with_torch: bool) -> list[Contender]:
+    """Contenders to time, in interleaving order (sklearn rows are baselines)."""
+    name, f32 = case.name, case.dtype == np.float32
+    tag = len(SKBP_KERNELS) > 1
+    skbp_rows = {
+        kernel: Contender(
+            f"{name} (skbp {kernel})" if tag else name,
+            "skbp",
+            case.dtype,
+            case.dtype,
+            context=context,
+        )
+        for kernel, context in SKBP_KERNELS.items()
+    }
+    sklearn_row = Contender(f"sklearn {name}", "sklearn", case.dtype, case.dtype)
+    contenders = [*skbp_rows.values(), sklearn_row]
+    if f32:
+        contenders += [
+            dataclasses.replace(
+                c,
+                label=f"{c.label} (f64 input, dtype=float32)",
+                data_dtype=np.float64,
+                params=(("dtype", np.float32),),
+            )
+            for c in skbp_rows.values()
         ]
-        return contenders, [RowPlan(case.name, "skbp", "sklearn", "sklearn")]
-    contenders = [
-        Contender("skbp-f32", "skbp", np.float32, np.float32),
-        Contender("sklearn-f32", "sklearn", np.float32, np.float32),
-        Contender(
-            "skbp-f64-in", "skbp", np.float64, np.float32, (("dtype", np.float32),)
-        ),
-        Contender("sklearn-f64", "sklearn", np.float64, np.float64),
-    ]
-    rows = [
-        RowPlan(case.name, "skbp-f32", "sklearn-f32", "sklearn-f64"),
-        RowPlan(
-            f"{case.name} (f64 input, dtype=float32)",
-            "skbp-f64-in",
-            "sklearn-f64",
-            "sklearn-f64",
-        ),
-    ]
-    return contenders, rows
+        f64 = np.float64
+        contenders.append(Contender(f"sklearn-f64 {name}", "sklearn", f64, f64))
+    if with_torch:
+        for fused in (False, True):
+            if fused and not torch_fused_available(case.solver, case.dtype):
+                continue
+            label = f"{name} (torch {case.solver}{', fused' if fused else ''})"
+            dtype = case.dtype
+            contenders.append(Contender(label, "torch", dtype, dtype, fused=fused))
+    return contenders
 
 
 def describe_case(case: Case, epochs: int, quick: bool) -> str:
     """One Markdown list item describing a case's setup."""
     return (
-        f"- `{case.name}`: {case.load(quick).description}; "
+        f"- `{case.name}`: {load_dataset(case.data, quick).description}; "
         f"hidden {case.hidden_layer_sizes}, {case.activation}, {case.solver}, "
         f"batch_size={case.batch_size}, {epochs} epochs, "
         f"{np.dtype(case.dtype).name} data"
@@ -311,10 +303,24 @@ def describe_case(case: Case, epochs: int, quick: bool) -> str:
 # --------------------------------------------------------------------------
 
 
-def make_estimator(case: Case, contender: Contender, epochs: int):
-    """A fresh estimator that trains for exactly ``epochs`` epochs."""
+def fit_quietly(estimator, X, y, context=contextlib.nullcontext):
+    """Fit inside ``context()`` with ConvergenceWarning (fixed epochs) silenced."""
+    with context(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+def fit_function(
+    case: Case, contender: Contender, data: Dataset, epochs: int, threads: int
+) -> Callable[[], object]:
+    """A function fitting ``contender`` from scratch and returning the model."""
+    X_train, _ = data.features(contender.data_dtype)
+    if contender.library == "torch":
+        return torch_fit_function(
+            case, X_train, data.y_train, epochs, threads, contender.fused
+        )
     cls = ESTIMATORS[contender.library, case.task]
-    return cls(
+    params = dict(
         hidden_layer_sizes=case.hidden_layer_sizes,
         activation=case.activation,
         solver=case.solver,
@@ -325,15 +331,9 @@ def make_estimator(case: Case, contender: Contender, epochs: int):
         early_stopping=False,
         shuffle=True,
         random_state=RANDOM_STATE,
-        **dict(contender.extra_params),
+        **dict(contender.params),
     )
-
-
-def fit_quietly(estimator, X, y):
-    """Fit with ConvergenceWarning (expected: fixed epochs) silenced."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        return estimator.fit(X, y)
+    return lambda: fit_quietly(cls(**params), X_train, data.y_train, contender.context)
 
 
 def timed(func: Callable[[], object]) -> float:
@@ -382,11 +382,9 @@ def paired_ratios(numerator: list[float], denominator: list[float]) -> list[floa
 # --------------------------------------------------------------------------
 
 
-def epoch_batch_sizes(n_samples: int, batch_size: int | str) -> list[int]:
-    """Sizes of an epoch's mini-batches, as sklearn's ``gen_batches`` makes them."""
-    size = min(200, n_samples) if batch_size == "auto" else min(batch_size, n_samples)
-    full, rest = divmod(n_samples, size)
-    return [size] * full + ([rest] if rest else [])
+def batch_size_of(n_samples: int, batch_size: int | str) -> int:
+    """The mini-batch size sklearn uses (``"auto"`` is ``min(200, n_samples)``)."""
+    return min(200 if batch_size == "auto" else batch_size, n_samples)
 
 
 def make_matmul_epoch(
@@ -447,56 +445,78 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
-def torch_seconds_per_epoch(
-    case: Case, data: Dataset, epochs: int, threads: int, repeats: int
-) -> float:
-    """Median seconds per epoch of a plain torch CPU loop for ``case``."""
+def torch_optimizer(solver: str, params, fused: bool):
+    """torch's Adam or Nesterov SGD with sklearn's default hyperparameters."""
+    import torch
+
+    extra = {"fused": True} if fused else {}
+    if solver == "adam":
+        return torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, **extra)
+    return torch.optim.SGD(params, lr=1e-3, momentum=0.9, nesterov=True, **extra)
+
+
+@functools.cache
+def torch_fused_available(solver: str, dtype: type) -> bool:
+    """Whether this torch has a fused CPU ``solver`` step for ``dtype``."""
+    import torch
+
+    param = torch.nn.Parameter(torch.from_numpy(np.zeros(2, dtype)))
+    param.grad = torch.zeros_like(param)
+    try:
+        torch_optimizer(solver, [param], fused=True).step()
+    except (RuntimeError, TypeError, ValueError):
+        return False
+    return True
+
+
+def torch_fit_function(
+    case: Case, X: np.ndarray, y: np.ndarray, epochs: int, threads: int, fused: bool
+) -> Callable[[], object]:
+    """A function training ``case``'s network with a plain torch CPU loop."""
     import torch
     from torch import nn
 
-    torch_dtype = torch.float32 if case.dtype == np.float32 else torch.float64
-    X_np, _ = data.features(case.dtype)
-    X = torch.from_numpy(np.ascontiguousarray(X_np))
+    X_t = torch.from_numpy(np.ascontiguousarray(X))
     if case.task == "classification":
-        _, labels = np.unique(data.y_train, return_inverse=True)
-        y = torch.from_numpy(labels.astype(np.int64))
-        width, loss_fn = int(labels.max()) + 1, nn.CrossEntropyLoss()
+        classes, labels = np.unique(y, return_inverse=True)
+        y_t, width = torch.from_numpy(labels.astype(np.int64)), len(classes)
+        loss_fn = nn.CrossEntropyLoss()
     else:
-        y = torch.from_numpy(data.y_train.reshape(len(X_np), -1).astype(case.dtype))
-        width, loss_fn = y.shape[1], nn.MSELoss()
-    batch = epoch_batch_sizes(len(X_np), case.batch_size)[0]
+        y_t = torch.from_numpy(y.reshape(len(X), -1).astype(X.dtype))
+        width, loss_fn = y_t.shape[1], nn.MSELoss()
+    activation = {"relu": nn.ReLU, "tanh": nn.Tanh, "logistic": nn.Sigmoid}.get(
+        case.activation, nn.Identity
+    )
     sizes = [X.shape[1], *case.hidden_layer_sizes]
+    batch = batch_size_of(len(X), case.batch_size)
 
-    def train() -> None:
+    def train() -> types.SimpleNamespace:
+        torch.set_num_threads(threads)
         torch.manual_seed(RANDOM_STATE)
         layers: list[nn.Module] = []
         for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
-        model = nn.Sequential(*layers, nn.Linear(sizes[-1], width)).to(torch_dtype)
-        if case.solver == "adam":
-            opt = torch.optim.Adam(
-                model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8
-            )
-        else:
-            opt = torch.optim.SGD(
-                model.parameters(), lr=1e-3, momentum=0.9, nesterov=True
-            )
+            layers += [nn.Linear(fan_in, fan_out), activation()]
+        model = nn.Sequential(*layers, nn.Linear(sizes[-1], width)).to(X_t.dtype)
+        optimizer = torch_optimizer(case.solver, model.parameters(), fused)
         generator = torch.Generator().manual_seed(RANDOM_STATE)
         for _ in range(epochs):
-            order = torch.randperm(len(X), generator=generator)
-            for start in range(0, len(X), batch):
-                idx = order[start : start + batch]
-                opt.zero_grad(set_to_none=True)
-                loss_fn(model(X[idx]), y[idx]).backward()
-                opt.step()
+            order = torch.randperm(len(X_t), generator=generator)
+            for batch_slice in gen_batches(len(X_t), batch):
+                idx = order[batch_slice]
+                optimizer.zero_grad(set_to_none=True)
+                loss_fn(model(X_t[idx]), y_t[idx]).backward()
+                optimizer.step()
 
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        train()  # warm-up
-        return statistics.median(timed(train) for _ in range(repeats)) / epochs
-    finally:
-        torch.set_num_threads(previous)
+        def predict(X_new: np.ndarray) -> np.ndarray:
+            with torch.no_grad():
+                out = model(torch.from_numpy(X_new.astype(X.dtype))).numpy()
+            if case.task == "classification":
+                return classes[out.argmax(axis=1)]
+            return out.ravel() if width == 1 else out
+
+        return types.SimpleNamespace(predict=predict, n_iter_=epochs)
+
+    return train
 
 
 # --------------------------------------------------------------------------
@@ -524,41 +544,13 @@ def markdown_header(columns: list[str]) -> list[str]:
     return [markdown_row(columns), markdown_row(["---"] * len(columns))]
 
 
-def version_of(module) -> str:
-    version = getattr(module, "__version__", None)
-    if version is None:
-        try:
-            version = importlib.metadata.version(module.__name__)
-        except importlib.metadata.PackageNotFoundError:
-            version = "unknown"
-    return str(version)
-
-
 def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
+    """The CPU's model name (``/proc/cpuinfo`` on Linux)."""
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
     return platform.processor() or "unknown"
-
-
-def blas_description() -> list[str]:
-    """One line per BLAS library loaded in this process (threadpoolctl)."""
-    lines = []
-    for info in threadpool_info():
-        if info.get("user_api") != "blas":
-            continue
-        lines.append(
-            f"{info.get('internal_api')} {info.get('version')}, "
-            f"architecture {info.get('architecture', 'n/a')}, "
-            f"threading {info.get('threading_layer', 'n/a')}, "
-            f"{info.get('num_threads')} threads by default, "
-            f"`{os.path.basename(info.get('filepath', ''))}`"
-        )
-    return lines or ["no BLAS found by threadpoolctl"]
 
 
 def load_average() -> str:
@@ -569,40 +561,46 @@ def load_average() -> str:
 
 
 def machine_info(args: argparse.Namespace) -> list[str]:
-    """Markdown bullet list describing the machine and the run."""
+    """Markdown describing the machine and the run."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
-    env = [
-        f"{k}={os.environ[k]}"
-        for k in (
-            "OPENBLAS_CORETYPE",
-            "OPENBLAS_L2_SIZE",
-            "OPENBLAS_NUM_THREADS",
-            "OMP_NUM_THREADS",
-        )
-        if k in os.environ
+    blas = [
+        f"- BLAS: {info['internal_api']} {info['version']}, "
+        f"architecture {info.get('architecture', 'n/a')}, "
+        f"threading {info.get('threading_layer', 'n/a')}, "
+        f"{info['num_threads']} threads by default, "
+        f"`{os.path.basename(info['filepath'])}`"
+        for info in threadpool_info()
+        if info["user_api"] == "blas"
     ]
-    if torch_available():
-        torch_version = importlib.metadata.version("torch")
-    else:
-        torch_version = "not installed"
+    names = "OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS"
+    blas_env = [f"{k}={os.environ[k]}" for k in names.split() if k in os.environ]
+    torch = (
+        importlib.metadata.version("torch") if torch_available() else "not installed"
+    )
+    versions = io.StringIO()
+    with contextlib.redirect_stdout(versions):
+        sklearn.show_versions()
     date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
+    return [
         f"- Date: {date}",
         f"- Command: `{shlex.join(['python', *sys.argv])}`",
         f"- CPU: {cpu_model()} ({os.cpu_count()} logical cores, {usable} usable)",
-        f"- Python {platform.python_version()}, numpy {np.__version__}, "
-        f"scipy {scipy.__version__}, scikit-learn {sklearn.__version__}, "
-        f"skbp {version_of(skbp)}, threadpoolctl {threadpoolctl.__version__}, "
-        f"torch {torch_version}",
-    ]
-    lines += [f"- BLAS: {line}" for line in blas_description()]
-    lines.append(f"- BLAS environment: {', '.join(env) if env else 'none set'}")
-    lines.append(f"- Load average at start (1, 5, 15 min): {load_average()}")
-    lines.append(
+        f"- skbp {skbp.__version__}, torch {torch}, kernels {list(SKBP_KERNELS)}; "
+        "other versions in `sklearn.show_versions()` below",
+        *(blas or ["- BLAS: none found by threadpoolctl"]),
+        f"- BLAS environment: {', '.join(blas_env) or 'none set'}",
+        f"- Load average at start (1, 5, 15 min): {load_average()}",
         f"- Settings: {'quick' if args.quick else 'full'} mode, "
-        f"repeats={args.repeats}, threads={args.threads}"
-    )
-    return lines
+        f"repeats={args.repeats}, threads={args.threads}",
+        "",
+        "<details><summary><code>sklearn.show_versions()</code></summary>",
+        "",
+        "```text",
+        *versions.getvalue().strip("\n").splitlines(),
+        "```",
+        "",
+        "</details>",
+    ]
 
 
 class Report:
@@ -632,101 +630,95 @@ def progress(message: str) -> None:
 # Fit benchmarks
 # --------------------------------------------------------------------------
 
-
-def fit_table_columns(with_torch: bool) -> list[str]:
-    columns = [
-        "case",
-        "threads",
-        "skbp s/epoch",
-        "sklearn s/epoch",
-        "speed-up sklearn/skbp (median [min, max])",
-        "speed-up vs sklearn f64",
-        "skbp score",
-        "sklearn score",
-        "skbp peak MB",
-        "sklearn peak MB",
-        "floor s/epoch",
-        "share of floor",
-    ]
-    return columns + (["torch s/epoch"] if with_torch else [])
+FIT_COLUMNS = [
+    "case",
+    "threads",
+    "skbp s/epoch",
+    "sklearn s/epoch",
+    "speed-up sklearn/skbp (median [min, max])",
+    "speed-up vs sklearn f64",
+    "skbp score",
+    "sklearn score",
+    "skbp peak MB",
+    "sklearn peak MB",
+    "floor s/epoch",
+    "share of floor",
+]
 
 
 def run_case(
     case: Case, args: argparse.Namespace, epochs: int, report: Report, with_torch: bool
 ) -> None:
     """Time, score and measure one case at every thread count; emit its rows."""
-    data = case.load(args.quick)
-    contenders, rows = plan_case(case)
-    by_key = {c.key: c for c in contenders}
-
-    def fit_func(contender: Contender, n_epochs: int) -> Callable[[], object]:
-        X_train, _ = data.features(contender.data_dtype)
-        return lambda: fit_quietly(
-            make_estimator(case, contender, n_epochs), X_train, data.y_train
-        )
-
+    data = load_dataset(case.data, args.quick)
+    contenders = plan_case(case, with_torch)
+    sklearn_by_dtype = {
+        np.dtype(c.data_dtype): c for c in contenders if c.library == "sklearn"
+    }
     layer_sizes = [
         data.X_train.shape[1],
         *case.hidden_layer_sizes,
         n_outputs(case.task, data.y_train),
     ]
-    batch_sizes = epoch_batch_sizes(len(data.X_train), case.batch_size)
-    floor_key = {c.key: f"floor-{np.dtype(c.compute_dtype).name}" for c in contenders}
-    # One round: every contender's fit, then one floor epoch per compute dtype.
-    round_funcs = {c.key: fit_func(c, epochs) for c in contenders}
-    for c in contenders:
-        if floor_key[c.key] not in round_funcs:
-            round_funcs[floor_key[c.key]] = make_matmul_epoch(
-                layer_sizes, batch_sizes, c.compute_dtype
-            )
-    peaks: dict[str, int] = {}
+    batch = batch_size_of(len(data.X_train), case.batch_size)
+    batch_sizes = [s.stop - s.start for s in gen_batches(len(data.X_train), batch)]
+    floors = {
+        f"floor-{np.dtype(dtype).name}": make_matmul_epoch(
+            layer_sizes, batch_sizes, dtype
+        )
+        for dtype in dict.fromkeys(c.compute_dtype for c in contenders)
+    }
+    metric = accuracy_score if case.task == "classification" else r2_score
+    peaks: dict[str, int | None] = {}
 
     for threads in args.threads:
         progress(f"{case.name}: {threads} thread(s), {epochs} epochs")
+        # One round: every contender's fit, then one floor epoch per dtype.
+        funcs = {
+            c.label: fit_function(case, c, data, epochs, threads) for c in contenders
+        }
         with threadpool_limits(limits=threads, user_api="blas"):
-            warm, times = interleaved_timings(round_funcs, args.repeats)
-            torch_spe = (
-                torch_seconds_per_epoch(case, data, epochs, threads, args.repeats)
-                if with_torch
-                else None
-            )
+            warm, times = interleaved_timings(funcs | floors, args.repeats)
         if not peaks:  # memory does not depend on the BLAS thread count
             progress(f"{case.name}: peak memory (tracemalloc)")
-            peaks = {c.key: traced_peak_bytes(fit_func(c, 1)) for c in contenders}
+            peaks = {
+                c.label: None
+                if c.library == "torch"
+                else traced_peak_bytes(fit_function(case, c, data, 1, threads))
+                for c in contenders
+            }
 
         scores = {}
-        for key, contender in by_key.items():
-            estimator = warm[key]
-            _, X_test = data.features(contender.data_dtype)
-            scores[key] = estimator.score(X_test, data.y_test)
-            if getattr(estimator, "n_iter_", epochs) != epochs:
+        for c in contenders:
+            _, X_test = data.features(c.data_dtype)
+            scores[c.label] = metric(data.y_test, warm[c.label].predict(X_test))
+            if getattr(warm[c.label], "n_iter_", epochs) != epochs:
                 progress(
-                    f"WARNING {case.name}/{key}: stopped after "
-                    f"{estimator.n_iter_} of {epochs} epochs"
+                    f"WARNING {c.label}: stopped after "
+                    f"{warm[c.label].n_iter_} of {epochs} epochs"
                 )
 
-        for row in rows:
-            skbp_spe = statistics.median(times[row.skbp]) / epochs
-            sklearn_spe = statistics.median(times[row.sklearn]) / epochs
-            floor_times = times[floor_key[row.skbp]]
-            skbp_epoch_times = [t / epochs for t in times[row.skbp]]
-            floor_shares = paired_ratios(floor_times, skbp_epoch_times)
+        for c in contenders:
+            if c.library == "sklearn":
+                continue
+            baseline = sklearn_by_dtype[np.dtype(c.data_dtype)].label
+            baseline_f64 = sklearn_by_dtype[np.dtype(np.float64)].label
+            ours = times[c.label]
+            floor = times[f"floor-{np.dtype(c.compute_dtype).name}"]
             cells = [
-                row.label,
+                c.label,
                 str(threads),
-                fmt_seconds(skbp_spe),
-                fmt_seconds(sklearn_spe),
-                fmt_ratio(paired_ratios(times[row.sklearn], times[row.skbp])),
-                fmt_ratio(paired_ratios(times[row.sklearn_f64], times[row.skbp])),
-                f"{scores[row.skbp]:.4f}",
-                f"{scores[row.sklearn]:.4f}",
-                fmt_mb(peaks[row.skbp]),
-                fmt_mb(peaks[row.sklearn]),
-                fmt_seconds(statistics.median(floor_times)),
-                f"{statistics.median(floor_shares):.0%}",
+                fmt_seconds(statistics.median(ours) / epochs),
+                fmt_seconds(statistics.median(times[baseline]) / epochs),
+                fmt_ratio(paired_ratios(times[baseline], ours)),
+                fmt_ratio(paired_ratios(times[baseline_f64], ours)),
+                f"{scores[c.label]:.4f}",
+                f"{scores[baseline]:.4f}",
+                fmt_mb(peaks[c.label]),
+                fmt_mb(peaks[baseline]),
+                fmt_seconds(statistics.median(floor)),
+                f"{statistics.median(paired_ratios(floor, ours)) * epochs:.0%}",
             ]
-            if with_torch:
-                cells.append(fmt_seconds(torch_spe))
             report.emit(markdown_row(cells))
 
 
@@ -735,25 +727,14 @@ def run_case(
 # --------------------------------------------------------------------------
 
 
-def large_float32_matrix(
-    n_rows: int, n_features: int, chunk: int = 100_000
-) -> np.ndarray:
-    """Standard normal float32 matrix, generated chunk by chunk."""
-    rng = np.random.default_rng(RANDOM_STATE)
-    X = np.empty((n_rows, n_features), dtype=np.float32)
-    for start in range(0, n_rows, chunk):
-        stop = min(start + chunk, n_rows)
-        X[start:stop] = rng.standard_normal(
-            (stop - start, n_features), dtype=np.float32
-        )
-    return X
-
-
 def run_predict_memory(args: argparse.Namespace, report: Report) -> None:
     """Peak memory and time of ``predict`` on a large input, skbp vs sklearn."""
-    n_rows, n_features, n_fit = args.predict_rows, 50, 5_000
+    n_rows, n_features, n_fit = args.predict_rows, 50, min(5_000, args.predict_rows)
     progress(f"predict memory: generating {n_rows} x {n_features} float32 input")
-    X = large_float32_matrix(n_rows, n_features)
+    rng = np.random.default_rng(RANDOM_STATE)
+    X = np.empty((n_rows, n_features), dtype=np.float32)
+    for rows in gen_batches(n_rows, 100_000):  # chunks: no float64 temporary
+        X[rows] = rng.standard_normal(X[rows].shape, dtype=np.float32)
     X_fit = X[:n_fit]
     targets = {
         "classification": (X_fit[:, :5].sum(axis=1) > 0).astype(int)
@@ -806,14 +787,23 @@ def select_cases(spec: str) -> list[Case]:
     return selected
 
 
-def parse_threads(spec: str) -> list[int]:
+def positive_ints(spec: str) -> list[int]:
+    """A comma-separated list of positive integers."""
     try:
-        threads = [int(t) for t in spec.split(",") if t.strip()]
+        values = [int(t) for t in spec.split(",") if t.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid thread list {spec!r}") from None
-    if not threads or min(threads) < 1:
-        raise argparse.ArgumentTypeError(f"invalid thread list {spec!r}")
-    return threads
+        values = []
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive integers, got {spec!r}")
+    return values
+
+
+def positive_int(spec: str) -> int:
+    """One positive integer."""
+    values = positive_ints(spec)
+    if len(values) != 1:
+        raise argparse.ArgumentTypeError(f"expected one integer, got {spec!r}")
+    return values[0]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -821,65 +811,59 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Benchmark skbp's MLP estimators against scikit-learn's "
         "(see the module docstring for the methodology).",
     )
-    parser.add_argument(
+    add = parser.add_argument
+    add(
         "--quick",
         action="store_true",
-        help="small data, few epochs and repeats (a couple of minutes on 2 cores)",
+        help="smoke run: tiny data (1,000 train rows), 1 to 5 epochs, 1 timed "
+        "round, 100,000 predict rows (well under a minute on 2 cores)",
     )
-    parser.add_argument(
+    add(
         "--cases",
         type=select_cases,
         default="all",
         help="comma-separated case names or glob patterns, 'all' (default) or "
         f"'none'; cases: {', '.join(CASES_BY_NAME)}",
     )
-    parser.add_argument(
+    add(
         "--threads",
-        type=parse_threads,
+        type=positive_ints,
         default="1,2",
         help="comma-separated BLAS thread counts (default: 1,2)",
     )
-    parser.add_argument(
+    add(
         "--repeats",
-        type=int,
-        default=None,
-        help="timed rounds per case after the warm-up (default: 5, quick: 3)",
+        type=positive_int,
+        help="timed rounds per case after the warm-up (default: 5, quick: 1)",
     )
-    parser.add_argument(
-        "--epochs",
-        type=int,
-        default=None,
-        help="override every case's number of epochs",
-    )
-    parser.add_argument(
+    add("--epochs", type=positive_int, help="override every case's number of epochs")
+    add(
         "--predict-memory",
         action="store_true",
         help="also measure predict's peak memory on a large input "
         "(use with --cases none to run only this)",
     )
-    parser.add_argument(
+    add(
         "--predict-rows",
-        type=int,
-        default=2_000_000,
-        help="rows of the --predict-memory input (default: 2,000,000)",
+        type=positive_int,
+        help="rows of the --predict-memory input (default: 2,000,000, quick: 100,000)",
     )
-    parser.add_argument(
+    add(
         "--no-torch",
         action="store_true",
-        help="skip the torch reference column even if torch is installed",
+        help="skip the torch reference rows even if torch is installed",
     )
-    parser.add_argument(
+    add(
         "--output",
         type=Path,
-        default=None,
         help="also write the results (with a machine-info header) to this "
         "Markdown file, e.g. benchmarks/results.md",
     )
     args = parser.parse_args(argv)
     if args.repeats is None:
-        args.repeats = 3 if args.quick else 5
-    if args.repeats < 1 or (args.epochs is not None and args.epochs < 1):
-        parser.error("--repeats and --epochs must be positive")
+        args.repeats = 1 if args.quick else 5
+    if args.predict_rows is None:
+        args.predict_rows = 100_000 if args.quick else 2_000_000
     return args
 
 
@@ -896,16 +880,19 @@ def main(argv: list[str] | None = None) -> None:
             "",
             "### Fit (fixed epochs; speed-up > 1 means skbp is faster)",
             "",
-            *(
-                describe_case(case, epochs[case.name], args.quick)
-                for case in args.cases
-            ),
+            *(describe_case(c, epochs[c.name], args.quick) for c in args.cases),
             "",
             "Scores: accuracy (classification) or R^2 (regression) on the "
             "held-out split. Peak MB: tracemalloc peak during fit. Share of "
-            "floor: matrix-product floor / skbp time per epoch.",
+            "floor: matrix-product floor / skbp time per epoch."
+            + (
+                " Rows marked (torch ...): a plain PyTorch CPU loop, in the skbp "
+                "columns (no L2 penalty; its memory is invisible to tracemalloc)."
+                if with_torch
+                else ""
+            ),
             "",
-            *markdown_header(fit_table_columns(with_torch)),
+            *markdown_header(FIT_COLUMNS),
         ]
     report = Report(args.output, header)
     if hasattr(os, "getloadavg") and os.getloadavg()[0] > 0.5:
