@@ -1,55 +1,43 @@
 """Benchmark skbp's MLP estimators against scikit-learn's.
 
-Run ``python benchmarks/bench_mlp.py --help`` for the options; see
+Run ``python benchmarks/bench_mlp.py --help`` for the options and see
 ``benchmarks/README.md`` for typical command lines.
 
 Methodology
 -----------
-* **Same work for every contender.** Every fit trains for a fixed number of
-  epochs: ``max_iter=epochs``, ``tol=0.0``, ``n_iter_no_change=epochs + 1``,
-  ``early_stopping=False``, ``shuffle=True`` and a fixed ``random_state``.
-  ``ConvergenceWarning`` is silenced. Seconds per epoch = fit time / epochs.
-  A row is flagged if an estimator stopped before ``epochs`` iterations.
-* **Interleaved, paired timing.** In one process, each contender is fitted
-  once as a warm-up (which also compiles any JIT kernels), then all are fitted
-  in turn (A B A B ...) for ``--repeats`` rounds. The reported speed-up is the
-  median over rounds of the per-round ratio ``sklearn_time / contender_time``
-  (> 1 means the contender is faster), so slow drift of the machine
-  (frequency, noisy neighbours) cancels out. The bracket gives the smallest
-  and largest per-round ratio; seconds per epoch are medians over the rounds.
-* **BLAS threads.** Each case is run with every thread count in ``--threads``
-  under ``threadpoolctl.threadpool_limits(limits=n, user_api="blas")``.
-* **Quality.** Accuracy (classifiers) or R^2 (regressors) on a held-out split,
-  of the warm-up fit of each contender (all fits are identical by seeding).
-* **Peak memory.** ``tracemalloc`` peak (numpy reports its buffers to it)
-  during a separate, untimed one-epoch fit, so that tracing does not distort
-  the timings. The input data is not counted; copies the estimator makes are.
-* **Floor.** The time of one epoch's matrix products alone, back to back: per
-  mini-batch the forward products ``A_prev @ W``, the weight gradients
-  ``A_prev.T @ Delta`` and the deltas ``Delta @ W.T`` (none for the input
-  layer), via ``np.matmul(..., out=...)`` on preallocated arrays of the right
-  shapes and compute dtype. One floor epoch is timed in every round. "Share of
-  floor" = median over rounds of floor time / contender time per epoch
-  (1.0 would mean zero overhead).
-* **float32.** The ``-f32`` cases give float32 data to both libraries. An
-  extra column gives the speed-up against scikit-learn on float64 data, and
-  an extra row times skbp on float64 input with ``dtype=np.float32``.
-* **skbp kernels.** Every entry of ``SKBP_KERNELS`` (a context manager
-  selecting skbp's compute path) gets its own rows; the numpy reference is
-  always there.
-* **torch (optional).** If ``import torch`` works, the same network (sizes,
-  activation, optimizer and its hyperparameters, batch size, epochs, data) is
-  trained by a plain torch CPU loop, with ``fused=True`` as a second row where
-  the installed torch supports it on CPU. Its rows are timed in the same
-  rounds and fill the skbp columns. No L2 penalty, torch's own initialisation;
-  tracemalloc does not see torch's allocator (peak memory n/a).
+* **Same work.** Every fit runs exactly ``epochs`` epochs (``max_iter=epochs``,
+  ``tol=0``, ``n_iter_no_change=epochs + 1``, no early stopping, shuffled,
+  seeded; ``ConvergenceWarning`` silenced); a fit that stops early is flagged.
+* **Interleaved, paired timing.** In one process, under
+  ``threadpool_limits(n, user_api="blas")`` for each n in ``--threads``, every
+  contender of a case is fitted once as a warm-up (which also compiles JIT
+  kernels), then all are fitted in turn (A B A B ...) for ``--repeats``
+  rounds. Speed-up = median over rounds of ``sklearn_time / contender_time``
+  [smallest, largest] (> 1: the contender is faster), so slow drift of the
+  machine cancels out. Seconds per epoch are medians over rounds.
+* **Quality**: accuracy or R^2 of the warm-up fits on a held-out split.
+  **Peak memory**: ``tracemalloc`` peak (numpy reports its buffers to it) of a
+  separate, untimed one-epoch fit; the input data is not counted.
+* **Floor.** One epoch of the matrix products alone (per mini-batch the
+  forward ``A_prev @ W``, the weight gradients ``A_prev.T @ Delta`` and the
+  deltas ``Delta @ W.T``, none for the input layer) with ``np.matmul(out=)``
+  on preallocated arrays of the compute dtype, timed once per round. Share of
+  floor = median over rounds of floor time / contender time per epoch.
+* **float32.** ``-f32`` cases give float32 data to both libraries; a column
+  compares with scikit-learn on float64 data, and a row times skbp on float64
+  input with ``dtype=np.float32``.
+* **skbp kernels.** Each entry of ``SKBP_KERNELS`` (a context selecting
+  skbp's compute path) gets its own rows; numpy, the reference, always runs.
+* **torch** (if ``import torch`` works): a plain torch CPU loop trains the same
+  network (sizes, activation, optimizer defaults, batch size, epochs, data),
+  plus ``fused=True`` where this torch supports it, in the skbp columns. No L2
+  penalty, torch's own initialisation, memory invisible to tracemalloc.
 * **Predict memory** (``--predict-memory``): tracemalloc peak of
-  ``est.predict(X)`` on a large float32 input (generated before tracing
-  starts, so it is not counted), after fitting on a small subset.
+  ``est.predict(X)`` on a large float32 input made before tracing starts.
 
-Results are printed to stdout as Markdown as they are produced (progress goes
-to stderr). ``--output PATH`` also writes them, with a header describing the
-machine (CPU, ``sklearn.show_versions()``, threadpoolctl's BLAS, date).
+Markdown goes to stdout as results come (progress to stderr); ``--output``
+also writes it, headed by the machine (CPU, BLAS from threadpoolctl,
+``sklearn.show_versions()``, date, load).
 """
 
 from __future__ import annotations
@@ -61,7 +49,6 @@ import datetime
 import fnmatch
 import functools
 import gc
-import importlib.metadata
 import importlib.util
 import io
 import os
@@ -91,25 +78,25 @@ import skbp
 from skbp import MLPBackpropClassifier, MLPBackpropRegressor
 
 RANDOM_STATE = 0
-
+HAS_TORCH = importlib.util.find_spec("torch") is not None  # never installed by us
 ESTIMATORS = {
     ("skbp", "classification"): MLPBackpropClassifier,
     ("skbp", "regression"): MLPBackpropRegressor,
     ("sklearn", "classification"): MLPClassifier,
     ("sklearn", "regression"): MLPRegressor,
 }
-
-# skbp's compute paths, each timed as its own rows. With more than one entry,
-# row labels name the path. When skbp ships its numba kernels, add e.g.
+# skbp's compute paths, each timed as its own rows (labelled by path when there
+# are several). Once skbp has its numba kernels, add e.g.
 #     "numba": lambda: skbp.config_context(kernels="numba"),
 SKBP_KERNELS: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
     "numpy": contextlib.nullcontext,
 }
-
-
-# --------------------------------------------------------------------------
-# Data sets
-# --------------------------------------------------------------------------
+FIT_COLUMNS = (
+    "case | threads | skbp s/epoch | sklearn s/epoch | "
+    "speed-up sklearn/skbp (median [min, max]) | speed-up vs sklearn f64 | "
+    "skbp score | sklearn score | skbp peak MB | sklearn peak MB | "
+    "floor s/epoch | share of floor"
+).split(" | ")
 
 
 @dataclasses.dataclass(eq=False)
@@ -131,54 +118,38 @@ class Dataset:
         return self._cast[key]
 
 
-def split(source, X, y, test_size, details, scale_X=False, scale_y=False):
-    """Seeded train/test split, optionally standardized with train statistics."""
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=test_size, random_state=RANDOM_STATE
-    )
-    if scale_X:
-        scaler = StandardScaler().fit(X_train)
-        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-    if scale_y:
-        mean, std = y_train.mean(), y_train.std()
-        y_train, y_test = (y_train - mean) / std, (y_test - mean) / std
-    rows = f"{len(y_train)} train / {len(y_test)} test rows"
-    return Dataset(f"{source}, {rows}, {details}", X_train, X_test, y_train, y_test)
-
-
 @functools.cache
 def load_dataset(name: str, quick: bool) -> Dataset:
-    """The data set ``name`` ("mnist", "digits" or "regression"); smaller if quick."""
+    """Data set ``name`` ("mnist", "digits" or "regression"), smaller if quick."""
+    n_train, n_test = (1_000, 500) if quick else (60_000, 10_000)
+    seeded = {"random_state": RANDOM_STATE}
     if name == "mnist":  # MNIST-shaped synthetic classification
-        n_train, n_test = (1_000, 500) if quick else (60_000, 10_000)
-        X, y = make_classification(
-            n_samples=n_train + n_test,
-            n_features=784,
-            n_informative=100,
-            n_classes=10,
-            random_state=RANDOM_STATE,
-        )
-        details = "784 features (100 informative), 10 classes"
-        return split("make_classification", X, y, n_test, details)
-    if name == "digits":  # sklearn's 8x8 digits (same size in quick mode)
+        source, details = "make_classification", "784 features (100 informative)"
+        n = n_train + n_test
+        X, y = make_classification(n, 784, n_informative=100, n_classes=10, **seeded)
+    elif name == "digits":  # sklearn's 8x8 digits, same size in quick mode
+        source, details = "load_digits, standard scaled", "64 features"
         X, y = load_digits(return_X_y=True)
-        details = "64 features, 10 classes"
-        return split("load_digits, standard scaled", X, y, 0.25, details, True)
-    n_train, n_test = (1_000, 500) if quick else (20_000, 5_000)
-    X, y = make_regression(
-        n_samples=n_train + n_test,
-        n_features=100,
-        n_informative=50,
-        noise=10.0,
-        random_state=RANDOM_STATE,
+        n_test = 0.25
+    else:
+        source = "make_regression"
+        details = "100 features (50 informative), noise 10, y standardized"
+        n_train, n_test = (1_000, 500) if quick else (20_000, 5_000)
+        n = n_train + n_test
+        X, y = make_regression(n, 100, n_informative=50, noise=10.0, **seeded)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=n_test, **seeded
     )
-    details = "100 features (50 informative), noise 10, y standardized"
-    return split("make_regression", X, y, n_test, details, scale_y=True)
-
-
-# --------------------------------------------------------------------------
-# Cases and contenders
-# --------------------------------------------------------------------------
+    if name == "digits":
+        scaler = StandardScaler().fit(X_train)
+        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    if name == "regression":
+        mean, std = y_train.mean(), y_train.std()
+        y_train, y_test = (y_train - mean) / std, (y_test - mean) / std
+    else:
+        details += f", {len(np.unique(y))} classes"
+    rows = f"{len(y_train)} train / {len(y_test)} test rows"
+    return Dataset(f"{source}, {rows}, {details}", X_train, X_test, y_train, y_test)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,8 +157,7 @@ class Case:
     """One benchmark configuration (selected by ``name`` with ``--cases``)."""
 
     name: str
-    task: str  # "classification" or "regression"
-    data: str  # load_dataset name
+    data: str  # load_dataset name; "regression" is the only regression task
     dtype: type  # dtype of the data given to both libraries
     hidden_layer_sizes: tuple[int, ...]
     solver: str
@@ -196,50 +166,26 @@ class Case:
     batch_size: int | str = 200
     activation: str = "relu"
 
+    @property
+    def task(self) -> str:
+        return "regression" if self.data == "regression" else "classification"
 
-CASES = [
-    *(
-        Case(
-            f"mnist-{solver}-{np.dtype(dtype).name.replace('float', 'f')}",
-            "classification",
-            "mnist",
-            dtype,
-            (256, 128),
-            solver,
-            epochs=5,
-            quick_epochs=1,
-        )
-        for dtype in (np.float64, np.float32)
-        for solver in ("adam", "sgd")
-    ),
-    Case(
-        "digits-adam-f64",
-        "classification",
-        "digits",
-        np.float64,
-        (100,),
-        "adam",
-        epochs=50,
-        quick_epochs=5,
-        batch_size="auto",
-    ),
-    Case(
-        "regression-adam-f64",
-        "regression",
-        "regression",
-        np.float64,
-        (256, 128),
-        "adam",
-        epochs=10,
-        quick_epochs=1,
-    ),
+
+f32, f64 = np.float32, np.float64
+CASES = [  # name, data, dtype, hidden, solver, epochs, quick epochs, batch size
+    Case("mnist-adam-f64", "mnist", f64, (256, 128), "adam", 5, 1),
+    Case("mnist-sgd-f64", "mnist", f64, (256, 128), "sgd", 5, 1),
+    Case("mnist-adam-f32", "mnist", f32, (256, 128), "adam", 5, 1),
+    Case("mnist-sgd-f32", "mnist", f32, (256, 128), "sgd", 5, 1),
+    Case("digits-adam-f64", "digits", f64, (100,), "adam", 50, 5, "auto"),
+    Case("regression-adam-f64", "regression", f64, (256, 128), "adam", 10, 1),
 ]
 CASES_BY_NAME = {case.name: case for case in CASES}
 
 
 @dataclasses.dataclass(frozen=True)
 class Contender:
-    """One implementation timed within a case; its ``label`` names its row."""
+    """One implementation timed within a case; ``label`` names its row."""
 
     label: str
     library: str  # "skbp", "sklearn" or "torch"
@@ -247,43 +193,27 @@ class Contender:
     compute_dtype: type
     params: tuple[tuple[str, object], ...] = ()  # extra estimator parameters
     context: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext
-    fused: bool = False  # torch only
+    fused: bool = False  # torch's fused optimizer step
 
 
 def plan_case(case: Case, with_torch: bool) -> list[Contender]:
-    """Contenders to time, in interleaving order (sklearn rows are baselines)."""
-    name, f32 = case.name, case.dtype == np.float32
-    tag = len(SKBP_KERNELS) > 1
-    skbp_rows = {
-        kernel: Contender(
-            f"{name} (skbp {kernel})" if tag else name,
-            "skbp",
-            case.dtype,
-            case.dtype,
-            context=context,
-        )
-        for kernel, context in SKBP_KERNELS.items()
-    }
-    sklearn_row = Contender(f"sklearn {name}", "sklearn", case.dtype, case.dtype)
-    contenders = [*skbp_rows.values(), sklearn_row]
-    if f32:
-        contenders += [
-            dataclasses.replace(
-                c,
-                label=f"{c.label} (f64 input, dtype=float32)",
-                data_dtype=np.float64,
-                params=(("dtype", np.float32),),
+    """Contenders in interleaving order; the sklearn ones are the baselines."""
+    name, dtype = case.name, case.dtype
+    ours = []
+    for kernel, context in SKBP_KERNELS.items():
+        label = f"{name} (skbp {kernel})" if len(SKBP_KERNELS) > 1 else name
+        ours.append(Contender(label, "skbp", dtype, dtype, context=context))
+    contenders = [*ours, Contender(f"sklearn {name}", "sklearn", dtype, dtype)]
+    if dtype == f32:
+        for c in ours:  # float64 input, float32 compute
+            label, params = f"{c.label} (f64 input, dtype=float32)", (("dtype", f32),)
+            contenders.append(
+                dataclasses.replace(c, label=label, data_dtype=f64, params=params)
             )
-            for c in skbp_rows.values()
-        ]
-        f64 = np.float64
         contenders.append(Contender(f"sklearn-f64 {name}", "sklearn", f64, f64))
-    if with_torch:
-        for fused in (False, True):
-            if fused and not torch_fused_available(case.solver, case.dtype):
-                continue
+    for fused in (False, True) if with_torch else ():
+        if not fused or torch_fused_available(case.solver, dtype):
             label = f"{name} (torch {case.solver}{', fused' if fused else ''})"
-            dtype = case.dtype
             contenders.append(Contender(label, "torch", dtype, dtype, fused=fused))
     return contenders
 
@@ -298,11 +228,6 @@ def describe_case(case: Case, epochs: int, quick: bool) -> str:
     )
 
 
-# --------------------------------------------------------------------------
-# Fitting, timing and memory
-# --------------------------------------------------------------------------
-
-
 def fit_quietly(estimator, X, y, context=contextlib.nullcontext):
     """Fit inside ``context()`` with ConvergenceWarning (fixed epochs) silenced."""
     with context(), warnings.catch_warnings():
@@ -314,26 +239,15 @@ def fit_function(
     case: Case, contender: Contender, data: Dataset, epochs: int, threads: int
 ) -> Callable[[], object]:
     """A function fitting ``contender`` from scratch and returning the model."""
-    X_train, _ = data.features(contender.data_dtype)
+    X, y = data.features(contender.data_dtype)[0], data.y_train
     if contender.library == "torch":
-        return torch_fit_function(
-            case, X_train, data.y_train, epochs, threads, contender.fused
-        )
+        return torch_fit_function(case, X, y, epochs, threads, contender.fused)
+    shape = ("hidden_layer_sizes", "activation", "solver", "batch_size")
+    params = {name: getattr(case, name) for name in shape} | dict(contender.params)
+    params.update(max_iter=epochs, tol=0.0, n_iter_no_change=epochs + 1)
+    params.update(early_stopping=False, shuffle=True, random_state=RANDOM_STATE)
     cls = ESTIMATORS[contender.library, case.task]
-    params = dict(
-        hidden_layer_sizes=case.hidden_layer_sizes,
-        activation=case.activation,
-        solver=case.solver,
-        batch_size=case.batch_size,
-        max_iter=epochs,
-        tol=0.0,
-        n_iter_no_change=epochs + 1,
-        early_stopping=False,
-        shuffle=True,
-        random_state=RANDOM_STATE,
-        **dict(contender.params),
-    )
-    return lambda: fit_quietly(cls(**params), X_train, data.y_train, contender.context)
+    return lambda: fit_quietly(cls(**params), X, y, contender.context)
 
 
 def timed(func: Callable[[], object]) -> float:
@@ -361,8 +275,7 @@ def interleaved_timings(
     """Warm up each function once, then time them in turn for ``repeats`` rounds.
 
     Returns the warm-up results (e.g. fitted estimators) and, per key, the
-    list of times in round order, so that ``times[a][i]`` and ``times[b][i]``
-    form a pair measured back to back.
+    times in round order: ``times[a][i]`` and ``times[b][i]`` are a pair.
     """
     warm = {key: func() for key, func in funcs.items()}
     times: dict[str, list[float]] = {key: [] for key in funcs}
@@ -372,51 +285,36 @@ def interleaved_timings(
     return warm, times
 
 
-def paired_ratios(numerator: list[float], denominator: list[float]) -> list[float]:
-    """Per-round ratios ``numerator[i] / denominator[i]``."""
-    return [a / b for a, b in zip(numerator, denominator, strict=True)]
-
-
-# --------------------------------------------------------------------------
-# Matrix-product floor
-# --------------------------------------------------------------------------
-
-
 def batch_size_of(n_samples: int, batch_size: int | str) -> int:
     """The mini-batch size sklearn uses (``"auto"`` is ``min(200, n_samples)``)."""
     return min(200 if batch_size == "auto" else batch_size, n_samples)
 
 
 def make_matmul_epoch(
-    layer_sizes: list[int], batch_sizes: list[int], dtype: type
+    layer_sizes: list[int], n_samples: int, batch: int, dtype: type
 ) -> Callable[[], None]:
     """A function running one epoch's matrix products alone (the floor).
 
-    ``layer_sizes`` is ``[n_features, *hidden_layer_sizes, n_outputs]`` and
-    ``batch_sizes`` the epoch's mini-batch sizes. All arrays are allocated
-    here, so that calling the result only runs ``np.matmul(..., out=...)``.
+    ``layer_sizes`` is ``[n_features, *hidden_layer_sizes, n_outputs]``. All
+    arrays are allocated here, so the result only runs ``np.matmul(out=...)``.
     """
     rng = np.random.default_rng(RANDOM_STATE)
-    pairs = list(zip(layer_sizes[:-1], layer_sizes[1:]))
     weights = [
-        (rng.standard_normal((a, b)) / np.sqrt(a)).astype(dtype) for a, b in pairs
+        (rng.standard_normal((a, b)) / np.sqrt(a)).astype(dtype)
+        for a, b in zip(layer_sizes[:-1], layer_sizes[1:])
     ]
     grads = [np.empty_like(w) for w in weights]
-
-    def buffers(batch: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        # acts[0] is X_b, acts[i] the output of layer i; deltas[i] the error
-        # signal at the output of layer i + 1 (same shape as acts[i + 1]).
-        acts = [
-            rng.standard_normal((batch, size)).astype(dtype) for size in layer_sizes
-        ]
-        deltas = [rng.standard_normal(a.shape).astype(dtype) for a in acts[1:]]
-        return acts, deltas
-
-    per_batch = {batch: buffers(batch) for batch in set(batch_sizes)}
+    batch_sizes = [s.stop - s.start for s in gen_batches(n_samples, batch)]
+    # Per batch size: acts[0] is X_b, acts[i] the output of layer i; deltas[i]
+    # the error signal at the output of layer i + 1 (shaped like acts[i + 1]).
+    buffers = {}
+    for size in set(batch_sizes):
+        acts = [rng.standard_normal((size, n)).astype(dtype) for n in layer_sizes]
+        buffers[size] = acts, [np.empty_like(a) for a in acts[1:]]
 
     def epoch() -> None:
-        for batch in batch_sizes:
-            acts, deltas = per_batch[batch]
+        for size in batch_sizes:
+            acts, deltas = buffers[size]
             for i, w in enumerate(weights):  # forward
                 np.matmul(acts[i], w, out=acts[i + 1])
             for i in range(len(weights) - 1, -1, -1):  # backward
@@ -427,26 +325,8 @@ def make_matmul_epoch(
     return epoch
 
 
-def n_outputs(task: str, y: np.ndarray) -> int:
-    """Width of the output layer sklearn uses for this target."""
-    if task == "regression":
-        return 1 if y.ndim == 1 else y.shape[1]
-    n_classes = len(np.unique(y))
-    return 1 if n_classes == 2 else n_classes
-
-
-# --------------------------------------------------------------------------
-# Optional torch reference
-# --------------------------------------------------------------------------
-
-
-def torch_available() -> bool:
-    """Whether ``import torch`` would work (it is never installed by us)."""
-    return importlib.util.find_spec("torch") is not None
-
-
 def torch_optimizer(solver: str, params, fused: bool):
-    """torch's Adam or Nesterov SGD with sklearn's default hyperparameters."""
+    """torch's Adam, or Nesterov SGD, with sklearn's default hyperparameters."""
     import torch
 
     extra = {"fused": True} if fused else {}
@@ -471,7 +351,7 @@ def torch_fused_available(solver: str, dtype: type) -> bool:
 
 def torch_fit_function(
     case: Case, X: np.ndarray, y: np.ndarray, epochs: int, threads: int, fused: bool
-) -> Callable[[], object]:
+) -> Callable[[], types.SimpleNamespace]:
     """A function training ``case``'s network with a plain torch CPU loop."""
     import torch
     from torch import nn
@@ -484,9 +364,8 @@ def torch_fit_function(
     else:
         y_t = torch.from_numpy(y.reshape(len(X), -1).astype(X.dtype))
         width, loss_fn = y_t.shape[1], nn.MSELoss()
-    activation = {"relu": nn.ReLU, "tanh": nn.Tanh, "logistic": nn.Sigmoid}.get(
-        case.activation, nn.Identity
-    )
+    activations = {"relu": nn.ReLU, "tanh": nn.Tanh, "logistic": nn.Sigmoid}
+    activation = activations.get(case.activation, nn.Identity)
     sizes = [X.shape[1], *case.hidden_layer_sizes]
     batch = batch_size_of(len(X), case.batch_size)
 
@@ -519,38 +398,26 @@ def torch_fit_function(
     return train
 
 
-# --------------------------------------------------------------------------
-# Reporting
-# --------------------------------------------------------------------------
+def paired_ratios(numerator: list[float], denominator: list[float]) -> list[float]:
+    """Per-round ratios ``numerator[i] / denominator[i]``."""
+    return [a / b for a, b in zip(numerator, denominator, strict=True)]
 
 
-def fmt_seconds(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.4g}"
-
-
-def fmt_mb(n_bytes: float | None) -> str:
-    return "n/a" if n_bytes is None else f"{n_bytes / 2**20:.1f}"
-
-
-def fmt_ratio(ratios: list[float]) -> str:
+def fmt_ratios(numerator: list[float], denominator: list[float]) -> str:
+    """Median [min, max] of the per-round ratios."""
+    ratios = paired_ratios(numerator, denominator)
     return f"{statistics.median(ratios):.2f} [{min(ratios):.2f}, {max(ratios):.2f}]"
 
 
-def markdown_row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
+def fmt_mb(n_bytes: int | None) -> str:
+    return "n/a" if n_bytes is None else f"{n_bytes / 2**20:.1f}"
 
 
-def markdown_header(columns: list[str]) -> list[str]:
-    return [markdown_row(columns), markdown_row(["---"] * len(columns))]
-
-
-def cpu_model() -> str:
-    """The CPU's model name (``/proc/cpuinfo`` on Linux)."""
-    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor() or "unknown"
+def markdown_rows(*rows: list[str], header: bool = False) -> list[str]:
+    """Markdown table rows; with ``header``, the first row is the header."""
+    if header:
+        rows = (rows[0], ["---"] * len(rows[0]), *rows[1:])
+    return ["| " + " | ".join(cells) + " |" for cells in rows]
 
 
 def load_average() -> str:
@@ -562,6 +429,9 @@ def load_average() -> str:
 
 def machine_info(args: argparse.Namespace) -> list[str]:
     """Markdown describing the machine and the run."""
+    cpu = platform.processor() or "unknown"
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as f:
+        cpu = next((s.split(":", 1)[1].strip() for s in f if "model name" in s), cpu)
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     blas = [
         f"- BLAS: {info['internal_api']} {info['version']}, "
@@ -574,9 +444,7 @@ def machine_info(args: argparse.Namespace) -> list[str]:
     ]
     names = "OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS"
     blas_env = [f"{k}={os.environ[k]}" for k in names.split() if k in os.environ]
-    torch = (
-        importlib.metadata.version("torch") if torch_available() else "not installed"
-    )
+    torch = __import__("torch").__version__ if HAS_TORCH else "not installed"
     versions = io.StringIO()
     with contextlib.redirect_stdout(versions):
         sklearn.show_versions()
@@ -584,9 +452,9 @@ def machine_info(args: argparse.Namespace) -> list[str]:
     return [
         f"- Date: {date}",
         f"- Command: `{shlex.join(['python', *sys.argv])}`",
-        f"- CPU: {cpu_model()} ({os.cpu_count()} logical cores, {usable} usable)",
-        f"- skbp {skbp.__version__}, torch {torch}, kernels {list(SKBP_KERNELS)}; "
-        "other versions in `sklearn.show_versions()` below",
+        f"- CPU: {cpu} ({os.cpu_count()} logical cores, {usable} usable)",
+        f"- skbp {skbp.__version__} (kernels: {', '.join(SKBP_KERNELS)}), "
+        f"torch {torch}; other versions: `sklearn.show_versions()` below",
         *(blas or ["- BLAS: none found by threadpoolctl"]),
         f"- BLAS environment: {', '.join(blas_env) or 'none set'}",
         f"- Load average at start (1, 5, 15 min): {load_average()}",
@@ -606,14 +474,11 @@ def machine_info(args: argparse.Namespace) -> list[str]:
 class Report:
     """Prints Markdown to stdout as it goes and mirrors it to ``--output``."""
 
-    def __init__(self, output: Path | None, header: list[str]):
-        self.output = output
-        self.lines: list[str] = []
-        self.emit(*header)
+    def __init__(self, output: Path | None):
+        self.output, self.lines = output, []
 
     def emit(self, *lines: str) -> None:
-        for line in lines:
-            print(line, flush=True)
+        print(*lines, sep="\n", flush=True)
         self.lines.extend(lines)
         if self.output is not None:  # rewrite, so partial runs keep results
             self.output.parent.mkdir(parents=True, exist_ok=True)
@@ -626,54 +491,26 @@ def progress(message: str) -> None:
     print(f"[bench_mlp] {message}", file=sys.stderr, flush=True)
 
 
-# --------------------------------------------------------------------------
-# Fit benchmarks
-# --------------------------------------------------------------------------
-
-FIT_COLUMNS = [
-    "case",
-    "threads",
-    "skbp s/epoch",
-    "sklearn s/epoch",
-    "speed-up sklearn/skbp (median [min, max])",
-    "speed-up vs sklearn f64",
-    "skbp score",
-    "sklearn score",
-    "skbp peak MB",
-    "sklearn peak MB",
-    "floor s/epoch",
-    "share of floor",
-]
-
-
 def run_case(
     case: Case, args: argparse.Namespace, epochs: int, report: Report, with_torch: bool
 ) -> None:
     """Time, score and measure one case at every thread count; emit its rows."""
     data = load_dataset(case.data, args.quick)
     contenders = plan_case(case, with_torch)
-    sklearn_by_dtype = {
-        np.dtype(c.data_dtype): c for c in contenders if c.library == "sklearn"
-    }
-    layer_sizes = [
-        data.X_train.shape[1],
-        *case.hidden_layer_sizes,
-        n_outputs(case.task, data.y_train),
-    ]
-    batch = batch_size_of(len(data.X_train), case.batch_size)
-    batch_sizes = [s.stop - s.start for s in gen_batches(len(data.X_train), batch)]
-    floors = {
-        f"floor-{np.dtype(dtype).name}": make_matmul_epoch(
-            layer_sizes, batch_sizes, dtype
-        )
-        for dtype in dict.fromkeys(c.compute_dtype for c in contenders)
+    baselines = {c.data_dtype: c.label for c in contenders if c.library == "sklearn"}
+    classes = len(np.unique(data.y_train)) if case.task == "classification" else 1
+    n_out = 1 if classes == 2 else classes  # sklearn's output layer width
+    sizes = [data.X_train.shape[1], *case.hidden_layer_sizes, n_out]
+    n_samples = len(data.X_train)
+    batch = batch_size_of(n_samples, case.batch_size)
+    floors = {  # timed after the fits in every round
+        f"floor {np.dtype(dt)}": make_matmul_epoch(sizes, n_samples, batch, dt)
+        for dt in dict.fromkeys(c.compute_dtype for c in contenders)
     }
     metric = accuracy_score if case.task == "classification" else r2_score
     peaks: dict[str, int | None] = {}
-
     for threads in args.threads:
         progress(f"{case.name}: {threads} thread(s), {epochs} epochs")
-        # One round: every contender's fit, then one floor epoch per dtype.
         funcs = {
             c.label: fit_function(case, c, data, epochs, threads) for c in contenders
         }
@@ -681,50 +518,38 @@ def run_case(
             warm, times = interleaved_timings(funcs | floors, args.repeats)
         if not peaks:  # memory does not depend on the BLAS thread count
             progress(f"{case.name}: peak memory (tracemalloc)")
-            peaks = {
-                c.label: None
-                if c.library == "torch"
-                else traced_peak_bytes(fit_function(case, c, data, 1, threads))
-                for c in contenders
-            }
-
+            for c in contenders:  # tracemalloc does not see torch's allocator
+                fit_one_epoch = fit_function(case, c, data, 1, threads)
+                traced = c.library != "torch"
+                peaks[c.label] = traced_peak_bytes(fit_one_epoch) if traced else None
         scores = {}
         for c in contenders:
-            _, X_test = data.features(c.data_dtype)
-            scores[c.label] = metric(data.y_test, warm[c.label].predict(X_test))
-            if getattr(warm[c.label], "n_iter_", epochs) != epochs:
-                progress(
-                    f"WARNING {c.label}: stopped after "
-                    f"{warm[c.label].n_iter_} of {epochs} epochs"
-                )
+            model, X_test = warm[c.label], data.features(c.data_dtype)[1]
+            scores[c.label] = metric(data.y_test, model.predict(X_test))
+            if model.n_iter_ != epochs:
+                progress(f"WARNING {c.label}: {model.n_iter_} of {epochs} epochs")
 
         for c in contenders:
             if c.library == "sklearn":
                 continue
-            baseline = sklearn_by_dtype[np.dtype(c.data_dtype)].label
-            baseline_f64 = sklearn_by_dtype[np.dtype(np.float64)].label
-            ours = times[c.label]
-            floor = times[f"floor-{np.dtype(c.compute_dtype).name}"]
+            base, floor = baselines[c.data_dtype], f"floor {np.dtype(c.compute_dtype)}"
+            ours = [t / epochs for t in times[c.label]]
+            floor_epoch = times[floor]
             cells = [
                 c.label,
                 str(threads),
-                fmt_seconds(statistics.median(ours) / epochs),
-                fmt_seconds(statistics.median(times[baseline]) / epochs),
-                fmt_ratio(paired_ratios(times[baseline], ours)),
-                fmt_ratio(paired_ratios(times[baseline_f64], ours)),
+                f"{statistics.median(times[c.label]) / epochs:.4g}",
+                f"{statistics.median(times[base]) / epochs:.4g}",
+                fmt_ratios(times[base], times[c.label]),
+                fmt_ratios(times[baselines[f64]], times[c.label]),
                 f"{scores[c.label]:.4f}",
-                f"{scores[baseline]:.4f}",
+                f"{scores[base]:.4f}",
                 fmt_mb(peaks[c.label]),
-                fmt_mb(peaks[baseline]),
-                fmt_seconds(statistics.median(floor)),
-                f"{statistics.median(paired_ratios(floor, ours)) * epochs:.0%}",
+                fmt_mb(peaks[base]),
+                f"{statistics.median(times[floor]):.4g}",
+                f"{statistics.median(paired_ratios(floor_epoch, ours)):.0%}",
             ]
-            report.emit(markdown_row(cells))
-
-
-# --------------------------------------------------------------------------
-# Predict memory
-# --------------------------------------------------------------------------
+            report.emit(*markdown_rows(cells))
 
 
 def run_predict_memory(args: argparse.Namespace, report: Report) -> None:
@@ -733,175 +558,152 @@ def run_predict_memory(args: argparse.Namespace, report: Report) -> None:
     progress(f"predict memory: generating {n_rows} x {n_features} float32 input")
     rng = np.random.default_rng(RANDOM_STATE)
     X = np.empty((n_rows, n_features), dtype=np.float32)
-    for rows in gen_batches(n_rows, 100_000):  # chunks: no float64 temporary
+    for rows in gen_batches(n_rows, 100_000):  # in chunks: no float64 temporary
         X[rows] = rng.standard_normal(X[rows].shape, dtype=np.float32)
     X_fit = X[:n_fit]
     targets = {
-        "classification": (X_fit[:, :5].sum(axis=1) > 0).astype(int)
-        + (X_fit[:, 5] > 1.0),
+        "classification": (X_fit[:, :5].sum(axis=1) > 0) + (X_fit[:, 5] > 1.0) * 1,
         "regression": X_fit[:, :5] @ np.arange(1, 6, dtype=np.float32),
     }
-    threads = max(args.threads)
-    hidden = (100,)
+    threads, hidden = max(args.threads), (100,)
     report.emit(
         "",
         f"### Predict memory ({n_rows:,} x {n_features} float32 input, "
         f"{X.nbytes / 2**20:.0f} MB, not counted; hidden {hidden}; "
         f"fitted on {n_fit:,} rows; {threads} BLAS thread(s))",
         "",
-        *markdown_header(["estimator", "predict peak MB (above input)", "predict s"]),
+        *markdown_rows(
+            ["estimator", "predict peak MB (above input)", "predict s"], header=True
+        ),
     )
     for (library, task), cls in sorted(ESTIMATORS.items(), key=lambda kv: kv[0][1]):
         progress(f"predict memory: {cls.__name__}")
-        estimator = fit_quietly(
-            cls(hidden_layer_sizes=hidden, max_iter=20, random_state=RANDOM_STATE),
-            X_fit,
-            targets[task],
+        estimator = cls(
+            hidden_layer_sizes=hidden, max_iter=20, random_state=RANDOM_STATE
         )
-        predict = functools.partial(estimator.predict, X)
+        predict = functools.partial(
+            fit_quietly(estimator, X_fit, targets[task]).predict, X
+        )
         with threadpool_limits(limits=threads, user_api="blas"):
-            seconds = timed(predict)
-            peak = traced_peak_bytes(predict)
+            seconds, peak = timed(predict), traced_peak_bytes(predict)
         cells = [f"{cls.__name__} ({library})", fmt_mb(peak), f"{seconds:.3g}"]
-        report.emit(markdown_row(cells))
-
-
-# --------------------------------------------------------------------------
-# Command line
-# --------------------------------------------------------------------------
+        report.emit(*markdown_rows(cells))
 
 
 def select_cases(spec: str) -> list[Case]:
-    """Cases matching a comma-separated list of names/glob patterns."""
-    if spec.strip() == "none":
-        return []
+    """Cases matching comma-separated names or glob patterns ("all", "none")."""
     selected: list[Case] = []
-    for pattern in (p.strip() for p in spec.split(",") if p.strip()):
+    for pattern in (p.strip() for p in spec.split(",") if p.strip() != "none"):
         pattern = "*" if pattern == "all" else pattern
         matches = [c for c in CASES if fnmatch.fnmatchcase(c.name, pattern)]
         if not matches:
-            raise argparse.ArgumentTypeError(
-                f"no case matches {pattern!r}; known cases: {', '.join(CASES_BY_NAME)}"
-            )
+            known = ", ".join(CASES_BY_NAME)
+            raise argparse.ArgumentTypeError(f"no case matches {pattern!r} ({known})")
         selected += [c for c in matches if c not in selected]
     return selected
 
 
+def positive_int(spec: str) -> int:
+    """A positive integer (argparse reports int's ValueError itself)."""
+    if int(spec) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {spec!r}")
+    return int(spec)
+
+
 def positive_ints(spec: str) -> list[int]:
     """A comma-separated list of positive integers."""
-    try:
-        values = [int(t) for t in spec.split(",") if t.strip()]
-    except ValueError:
-        values = []
-    if not values or min(values) < 1:
-        raise argparse.ArgumentTypeError(f"expected positive integers, got {spec!r}")
-    return values
-
-
-def positive_int(spec: str) -> int:
-    """One positive integer."""
-    values = positive_ints(spec)
-    if len(values) != 1:
-        raise argparse.ArgumentTypeError(f"expected one integer, got {spec!r}")
-    return values[0]
+    return [positive_int(item) for item in spec.split(",")]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Benchmark skbp's MLP estimators against scikit-learn's "
-        "(see the module docstring for the methodology).",
+        "(the module docstring describes the method).",
     )
     add = parser.add_argument
     add(
         "--quick",
         action="store_true",
-        help="smoke run: tiny data (1,000 train rows), 1 to 5 epochs, 1 timed "
-        "round, 100,000 predict rows (well under a minute on 2 cores)",
+        help="smoke run: 1,000 training rows, 1 to 5 epochs, 1 timed round, "
+        "100,000 predict rows (well under a minute on 2 cores)",
     )
     add(
         "--cases",
         type=select_cases,
         default="all",
-        help="comma-separated case names or glob patterns, 'all' (default) or "
-        f"'none'; cases: {', '.join(CASES_BY_NAME)}",
+        help="comma-separated case names or glob patterns, 'all' (default) "
+        f"or 'none'; cases: {', '.join(CASES_BY_NAME)}",
     )
     add(
         "--threads",
         type=positive_ints,
         default="1,2",
-        help="comma-separated BLAS thread counts (default: 1,2)",
+        help="BLAS thread counts, comma-separated (default: 1,2)",
     )
     add(
         "--repeats",
         type=positive_int,
-        help="timed rounds per case after the warm-up (default: 5, quick: 1)",
+        help="timed rounds per case after the warm-up (default: 5; quick: 1)",
     )
     add("--epochs", type=positive_int, help="override every case's number of epochs")
     add(
         "--predict-memory",
         action="store_true",
         help="also measure predict's peak memory on a large input "
-        "(use with --cases none to run only this)",
+        "(with --cases none, only this)",
     )
     add(
         "--predict-rows",
         type=positive_int,
-        help="rows of the --predict-memory input (default: 2,000,000, quick: 100,000)",
+        help="rows of that input (default: 2,000,000; quick: 100,000)",
     )
     add(
         "--no-torch",
         action="store_true",
-        help="skip the torch reference rows even if torch is installed",
+        help="no torch rows even if torch is installed",
     )
     add(
         "--output",
         type=Path,
-        help="also write the results (with a machine-info header) to this "
-        "Markdown file, e.g. benchmarks/results.md",
+        help="also write the Markdown, headed by machine information, to this file",
     )
     args = parser.parse_args(argv)
-    if args.repeats is None:
-        args.repeats = 1 if args.quick else 5
-    if args.predict_rows is None:
-        args.predict_rows = 100_000 if args.quick else 2_000_000
+    args.repeats = args.repeats or (1 if args.quick else 5)
+    args.predict_rows = args.predict_rows or (100_000 if args.quick else 2_000_000)
     return args
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    with_torch = torch_available() and not args.no_torch
+    with_torch = HAS_TORCH and not args.no_torch
     epochs = {
-        case.name: args.epochs or (case.quick_epochs if args.quick else case.epochs)
+        case: args.epochs or (case.quick_epochs if args.quick else case.epochs)
         for case in args.cases
     }
-    header = ["# skbp MLP benchmark", "", *machine_info(args)]
+    report = Report(args.output)
+    report.emit("# skbp MLP benchmark", "", *machine_info(args))
     if args.cases:
-        header += [
+        torch_note = (
+            " Rows marked (torch ...): a plain PyTorch CPU loop, in the skbp "
+            "columns (no L2 penalty; its memory is invisible to tracemalloc)."
+        )
+        report.emit(
             "",
             "### Fit (fixed epochs; speed-up > 1 means skbp is faster)",
             "",
-            *(describe_case(c, epochs[c.name], args.quick) for c in args.cases),
+            *(describe_case(c, epochs[c], args.quick) for c in args.cases),
             "",
             "Scores: accuracy (classification) or R^2 (regression) on the "
             "held-out split. Peak MB: tracemalloc peak during fit. Share of "
             "floor: matrix-product floor / skbp time per epoch."
-            + (
-                " Rows marked (torch ...): a plain PyTorch CPU loop, in the skbp "
-                "columns (no L2 penalty; its memory is invisible to tracemalloc)."
-                if with_torch
-                else ""
-            ),
+            + (torch_note if with_torch else ""),
             "",
-            *markdown_header(FIT_COLUMNS),
-        ]
-    report = Report(args.output, header)
-    if hasattr(os, "getloadavg") and os.getloadavg()[0] > 0.5:
-        progress(
-            f"WARNING: load average {load_average()}: other processes are "
-            "using the CPU, timings will be noisy"
+            *markdown_rows(FIT_COLUMNS, header=True),
         )
+    if hasattr(os, "getloadavg") and os.getloadavg()[0] > 0.5:
+        progress(f"WARNING: load average {load_average()}: timings will be noisy")
     for case in args.cases:
-        run_case(case, args, epochs[case.name], report, with_torch)
+        run_case(case, args, epochs[case], report, with_torch)
     if args.predict_memory:
         run_predict_memory(args, report)
     report.emit("", f"- Load average at end (1, 5, 15 min): {load_average()}")
