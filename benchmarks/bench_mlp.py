@@ -1,43 +1,32 @@
-"""Benchmark skbp's MLP estimators against scikit-learn's.
+"""Benchmark skbp's MLP estimators against scikit-learn's (``--help``; README.md).
 
-Run ``python benchmarks/bench_mlp.py --help`` for the options and see
-``benchmarks/README.md`` for typical command lines.
+Method:
 
-Methodology
------------
-* **Same work.** Every fit runs exactly ``epochs`` epochs (``max_iter=epochs``,
+* Same work: every fit runs exactly ``epochs`` epochs (``max_iter=epochs``,
   ``tol=0``, ``n_iter_no_change=epochs + 1``, no early stopping, shuffled,
-  seeded; ``ConvergenceWarning`` silenced); a fit that stops early is flagged.
-* **Interleaved, paired timing.** In one process, under
-  ``threadpool_limits(n, user_api="blas")`` for each n in ``--threads``, every
-  contender of a case is fitted once as a warm-up (which also compiles JIT
-  kernels), then all are fitted in turn (A B A B ...) for ``--repeats``
-  rounds. Speed-up = median over rounds of ``sklearn_time / contender_time``
-  [smallest, largest] (> 1: the contender is faster), so slow drift of the
-  machine cancels out. Seconds per epoch are medians over rounds.
-* **Quality**: accuracy or R^2 of the warm-up fits on a held-out split.
-  **Peak memory**: ``tracemalloc`` peak (numpy reports its buffers to it) of a
-  separate, untimed one-epoch fit; the input data is not counted.
-* **Floor.** One epoch of the matrix products alone (per mini-batch the
-  forward ``A_prev @ W``, the weight gradients ``A_prev.T @ Delta`` and the
-  deltas ``Delta @ W.T``, none for the input layer) with ``np.matmul(out=)``
-  on preallocated arrays of the compute dtype, timed once per round. Share of
-  floor = median over rounds of floor time / contender time per epoch.
-* **float32.** ``-f32`` cases give float32 data to both libraries; a column
+  seeded); a fit that stops early is flagged.
+* Interleaved, paired timing in one process, under ``threadpool_limits`` for
+  each BLAS thread count: every contender of a case is fitted once as a warm-up
+  (which also compiles JIT kernels), then all in turn (A B A B ...) for
+  ``--repeats`` rounds. Speed-up = median [min, max] over rounds of
+  ``sklearn_time / contender_time`` (> 1: the contender is faster), so drift
+  of the machine cancels out. Seconds per epoch are medians over rounds.
+* Scores: accuracy or R^2 of the warm-up fits on a held-out split. Peak
+  memory: ``tracemalloc`` peak of a separate one-epoch fit, input not counted.
+* Floor: one epoch of the matrix products alone (per mini-batch ``A_prev @ W``,
+  ``A_prev.T @ Delta`` and ``Delta @ W.T`` except for the input layer) into
+  preallocated arrays, timed in every round. Share of floor = median over
+  rounds of floor time / contender time per epoch.
+* float32: ``-f32`` cases give float32 data to both libraries; a column
   compares with scikit-learn on float64 data, and a row times skbp on float64
   input with ``dtype=np.float32``.
-* **skbp kernels.** Each entry of ``SKBP_KERNELS`` (a context selecting
-  skbp's compute path) gets its own rows; numpy, the reference, always runs.
-* **torch** (if ``import torch`` works): a plain torch CPU loop trains the same
-  network (sizes, activation, optimizer defaults, batch size, epochs, data),
-  plus ``fused=True`` where this torch supports it, in the skbp columns. No L2
-  penalty, torch's own initialisation, memory invisible to tracemalloc.
-* **Predict memory** (``--predict-memory``): tracemalloc peak of
-  ``est.predict(X)`` on a large float32 input made before tracing starts.
-
-Markdown goes to stdout as results come (progress to stderr); ``--output``
-also writes it, headed by the machine (CPU, BLAS from threadpoolctl,
-``sklearn.show_versions()``, date, load).
+* Every entry of ``SKBP_KERNELS`` (a context selecting skbp's compute path)
+  gets its own rows. If ``import torch`` works, a plain torch CPU loop trains
+  the same network (sizes, activation, optimizer defaults, batch size, epochs,
+  data), plus ``fused=True`` where supported, in the skbp columns (no L2
+  penalty, torch's initialisation, memory invisible to tracemalloc).
+* ``--predict-memory``: tracemalloc peak of ``predict`` on a large float32
+  input made before tracing starts.
 """
 
 from __future__ import annotations
@@ -91,6 +80,7 @@ ESTIMATORS = {
 SKBP_KERNELS: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
     "numpy": contextlib.nullcontext,
 }
+progress = functools.partial(print, "[bench_mlp]", file=sys.stderr, flush=True)
 FIT_COLUMNS = (
     "case | threads | skbp s/epoch | sklearn s/epoch | "
     "speed-up sklearn/skbp (median [min, max]) | speed-up vs sklearn f64 | "
@@ -112,10 +102,9 @@ class Dataset:
 
     def features(self, dtype: type) -> tuple[np.ndarray, np.ndarray]:
         """(X_train, X_test) cast to ``dtype`` (cached, so timed fits share it)."""
-        key = np.dtype(dtype)
-        if key not in self._cast:
-            self._cast[key] = (self.X_train.astype(dtype), self.X_test.astype(dtype))
-        return self._cast[key]
+        if dtype not in self._cast:
+            self._cast[dtype] = self.X_train.astype(dtype), self.X_test.astype(dtype)
+        return self._cast[dtype]
 
 
 @functools.cache
@@ -172,6 +161,10 @@ class Case:
 
 
 f32, f64 = np.float32, np.float64
+TORCH_NOTE = (
+    " Rows marked (torch ...): a plain PyTorch CPU loop, in the skbp columns (no "
+    "L2 penalty; its memory is invisible to tracemalloc)."
+)
 CASES = [  # name, data, dtype, hidden, solver, epochs, quick epochs, batch size
     Case("mnist-adam-f64", "mnist", f64, (256, 128), "adam", 5, 1),
     Case("mnist-sgd-f64", "mnist", f64, (256, 128), "sgd", 5, 1),
@@ -205,27 +198,16 @@ def plan_case(case: Case, with_torch: bool) -> list[Contender]:
         ours.append(Contender(label, "skbp", dtype, dtype, context=context))
     contenders = [*ours, Contender(f"sklearn {name}", "sklearn", dtype, dtype)]
     if dtype == f32:
+        f64_input = {"data_dtype": f64, "params": (("dtype", f32),)}
         for c in ours:  # float64 input, float32 compute
-            label, params = f"{c.label} (f64 input, dtype=float32)", (("dtype", f32),)
-            contenders.append(
-                dataclasses.replace(c, label=label, data_dtype=f64, params=params)
-            )
+            label = f"{c.label} (f64 input, dtype=float32)"
+            contenders.append(dataclasses.replace(c, label=label, **f64_input))
         contenders.append(Contender(f"sklearn-f64 {name}", "sklearn", f64, f64))
     for fused in (False, True) if with_torch else ():
         if not fused or torch_fused_available(case.solver, dtype):
             label = f"{name} (torch {case.solver}{', fused' if fused else ''})"
             contenders.append(Contender(label, "torch", dtype, dtype, fused=fused))
     return contenders
-
-
-def describe_case(case: Case, epochs: int, quick: bool) -> str:
-    """One Markdown list item describing a case's setup."""
-    return (
-        f"- `{case.name}`: {load_dataset(case.data, quick).description}; "
-        f"hidden {case.hidden_layer_sizes}, {case.activation}, {case.solver}, "
-        f"batch_size={case.batch_size}, {epochs} epochs, "
-        f"{np.dtype(case.dtype).name} data"
-    )
 
 
 def fit_quietly(estimator, X, y, context=contextlib.nullcontext):
@@ -269,14 +251,8 @@ def traced_peak_bytes(func: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
-def interleaved_timings(
-    funcs: dict[str, Callable[[], object]], repeats: int
-) -> tuple[dict[str, object], dict[str, list[float]]]:
-    """Warm up each function once, then time them in turn for ``repeats`` rounds.
-
-    Returns the warm-up results (e.g. fitted estimators) and, per key, the
-    times in round order: ``times[a][i]`` and ``times[b][i]`` are a pair.
-    """
+def interleaved_timings(funcs: dict[str, Callable], repeats: int) -> tuple[dict, dict]:
+    """Warm-up results, and per key the times of ``repeats`` rounds A B A B..."""
     warm = {key: func() for key, func in funcs.items()}
     times: dict[str, list[float]] = {key: [] for key in funcs}
     for _ in range(repeats):
@@ -310,7 +286,7 @@ def make_matmul_epoch(
     buffers = {}
     for size in set(batch_sizes):
         acts = [rng.standard_normal((size, n)).astype(dtype) for n in layer_sizes]
-        buffers[size] = acts, [np.empty_like(a) for a in acts[1:]]
+        buffers[size] = acts, [a.copy() for a in acts[1:]]
 
     def epoch() -> None:
         for size in batch_sizes:
@@ -326,12 +302,12 @@ def make_matmul_epoch(
 
 
 def torch_optimizer(solver: str, params, fused: bool):
-    """torch's Adam, or Nesterov SGD, with sklearn's default hyperparameters."""
+    """torch's Adam (its defaults are sklearn's) or sklearn's Nesterov SGD."""
     import torch
 
-    extra = {"fused": True} if fused else {}
+    extra = {"fused": True} if fused else {}  # old torch has no fused SGD
     if solver == "adam":
-        return torch.optim.Adam(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, **extra)
+        return torch.optim.Adam(params, lr=1e-3, **extra)
     return torch.optim.SGD(params, lr=1e-3, momentum=0.9, nesterov=True, **extra)
 
 
@@ -340,13 +316,12 @@ def torch_fused_available(solver: str, dtype: type) -> bool:
     """Whether this torch has a fused CPU ``solver`` step for ``dtype``."""
     import torch
 
-    param = torch.nn.Parameter(torch.from_numpy(np.zeros(2, dtype)))
+    param = torch.nn.Parameter(torch.from_numpy(np.ones(2, dtype)))
     param.grad = torch.zeros_like(param)
-    try:
+    with contextlib.suppress(RuntimeError, TypeError, ValueError):
         torch_optimizer(solver, [param], fused=True).step()
-    except (RuntimeError, TypeError, ValueError):
-        return False
-    return True
+        return True
+    return False
 
 
 def torch_fit_function(
@@ -422,9 +397,8 @@ def markdown_rows(*rows: list[str], header: bool = False) -> list[str]:
 
 def load_average() -> str:
     """System load average, to spot other processes competing for the CPU."""
-    if not hasattr(os, "getloadavg"):
-        return "n/a"
-    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    loads = os.getloadavg() if hasattr(os, "getloadavg") else ()
+    return ", ".join(f"{x:.2f}" for x in loads) or "n/a"
 
 
 def machine_info(args: argparse.Namespace) -> list[str]:
@@ -434,13 +408,11 @@ def machine_info(args: argparse.Namespace) -> list[str]:
         cpu = next((s.split(":", 1)[1].strip() for s in f if "model name" in s), cpu)
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     blas = [
-        f"- BLAS: {info['internal_api']} {info['version']}, "
-        f"architecture {info.get('architecture', 'n/a')}, "
-        f"threading {info.get('threading_layer', 'n/a')}, "
-        f"{info['num_threads']} threads by default, "
-        f"`{os.path.basename(info['filepath'])}`"
-        for info in threadpool_info()
-        if info["user_api"] == "blas"
+        f"- BLAS: {i['internal_api']} {i['version']}, architecture "
+        f"{i.get('architecture', 'n/a')}, threading {i.get('threading_layer')}, "
+        f"{i['num_threads']} threads by default, `{os.path.basename(i['filepath'])}`"
+        for i in threadpool_info()
+        if i["user_api"] == "blas"
     ]
     names = "OPENBLAS_CORETYPE OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS OMP_NUM_THREADS"
     blas_env = [f"{k}={os.environ[k]}" for k in names.split() if k in os.environ]
@@ -460,14 +432,8 @@ def machine_info(args: argparse.Namespace) -> list[str]:
         f"- Load average at start (1, 5, 15 min): {load_average()}",
         f"- Settings: {'quick' if args.quick else 'full'} mode, "
         f"repeats={args.repeats}, threads={args.threads}",
-        "",
-        "<details><summary><code>sklearn.show_versions()</code></summary>",
-        "",
-        "```text",
-        *versions.getvalue().strip("\n").splitlines(),
-        "```",
-        "",
-        "</details>",
+        "\n<details><summary><code>sklearn.show_versions()</code></summary>\n",
+        f"```text\n{versions.getvalue().strip()}\n```\n\n</details>",
     ]
 
 
@@ -485,10 +451,6 @@ class Report:
             tmp = self.output.with_name(self.output.name + ".tmp")
             tmp.write_text("\n".join(self.lines) + "\n")
             tmp.replace(self.output)
-
-
-def progress(message: str) -> None:
-    print(f"[bench_mlp] {message}", file=sys.stderr, flush=True)
 
 
 def run_case(
@@ -528,26 +490,24 @@ def run_case(
             scores[c.label] = metric(data.y_test, model.predict(X_test))
             if model.n_iter_ != epochs:
                 progress(f"WARNING {c.label}: {model.n_iter_} of {epochs} epochs")
-
         for c in contenders:
             if c.library == "sklearn":
                 continue
             base, floor = baselines[c.data_dtype], f"floor {np.dtype(c.compute_dtype)}"
-            ours = [t / epochs for t in times[c.label]]
-            floor_epoch = times[floor]
+            ours = times[c.label]
             cells = [
                 c.label,
                 str(threads),
-                f"{statistics.median(times[c.label]) / epochs:.4g}",
+                f"{statistics.median(ours) / epochs:.4g}",
                 f"{statistics.median(times[base]) / epochs:.4g}",
-                fmt_ratios(times[base], times[c.label]),
-                fmt_ratios(times[baselines[f64]], times[c.label]),
+                fmt_ratios(times[base], ours),
+                fmt_ratios(times[baselines[f64]], ours),
                 f"{scores[c.label]:.4f}",
                 f"{scores[base]:.4f}",
                 fmt_mb(peaks[c.label]),
                 fmt_mb(peaks[base]),
                 f"{statistics.median(times[floor]):.4g}",
-                f"{statistics.median(paired_ratios(floor_epoch, ours)):.0%}",
+                f"{statistics.median(paired_ratios(times[floor], ours)) * epochs:.0%}",
             ]
             report.emit(*markdown_rows(cells))
 
@@ -578,12 +538,9 @@ def run_predict_memory(args: argparse.Namespace, report: Report) -> None:
     )
     for (library, task), cls in sorted(ESTIMATORS.items(), key=lambda kv: kv[0][1]):
         progress(f"predict memory: {cls.__name__}")
-        estimator = cls(
-            hidden_layer_sizes=hidden, max_iter=20, random_state=RANDOM_STATE
-        )
-        predict = functools.partial(
-            fit_quietly(estimator, X_fit, targets[task]).predict, X
-        )
+        estimator = cls(hidden_layer_sizes=hidden, max_iter=20, random_state=0)
+        estimator = fit_quietly(estimator, X_fit, targets[task])
+        predict = functools.partial(estimator.predict, X)
         with threadpool_limits(limits=threads, user_api="blas"):
             seconds, peak = timed(predict), traced_peak_bytes(predict)
         cells = [f"{cls.__name__} ({library})", fmt_mb(peak), f"{seconds:.3g}"]
@@ -603,29 +560,22 @@ def select_cases(spec: str) -> list[Case]:
     return selected
 
 
-def positive_int(spec: str) -> int:
-    """A positive integer (argparse reports int's ValueError itself)."""
-    if int(spec) < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {spec!r}")
-    return int(spec)
-
-
-def positive_ints(spec: str) -> list[int]:
-    """A comma-separated list of positive integers."""
-    return [positive_int(item) for item in spec.split(",")]
+def int_list(spec: str) -> list[int]:
+    """Comma-separated integers (argparse reports int's ValueError)."""
+    return [int(item) for item in spec.split(",")]
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Benchmark skbp's MLP estimators against scikit-learn's "
-        "(the module docstring describes the method).",
+        "(the module docstring describes the method)."
     )
     add = parser.add_argument
     add(
         "--quick",
         action="store_true",
         help="smoke run: 1,000 training rows, 1 to 5 epochs, 1 timed round, "
-        "100,000 predict rows (well under a minute on 2 cores)",
+        "100,000 predict rows (about a minute on 2 cores)",
     )
     add(
         "--cases",
@@ -634,42 +584,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="comma-separated case names or glob patterns, 'all' (default) "
         f"or 'none'; cases: {', '.join(CASES_BY_NAME)}",
     )
-    add(
-        "--threads",
-        type=positive_ints,
-        default="1,2",
-        help="BLAS thread counts, comma-separated (default: 1,2)",
-    )
-    add(
-        "--repeats",
-        type=positive_int,
-        help="timed rounds per case after the warm-up (default: 5; quick: 1)",
-    )
-    add("--epochs", type=positive_int, help="override every case's number of epochs")
+    add("--threads", type=int_list, default="1,2", help="BLAS thread counts (1,2)")
+    add("--repeats", type=int, help="timed rounds after the warm-up (5; quick: 1)")
+    add("--epochs", type=int, help="override every case's number of epochs")
     add(
         "--predict-memory",
         action="store_true",
-        help="also measure predict's peak memory on a large input "
-        "(with --cases none, only this)",
+        help="also measure predict's peak memory on a large float32 input "
+        "(--cases none: only this)",
     )
-    add(
-        "--predict-rows",
-        type=positive_int,
-        help="rows of that input (default: 2,000,000; quick: 100,000)",
-    )
-    add(
-        "--no-torch",
-        action="store_true",
-        help="no torch rows even if torch is installed",
-    )
-    add(
-        "--output",
-        type=Path,
-        help="also write the Markdown, headed by machine information, to this file",
-    )
+    add("--predict-rows", type=int, help="rows of that input (2,000,000; quick: 1e5)")
+    add("--no-torch", action="store_true", help="skip the torch rows if torch works")
+    add("--output", type=Path, help="also write the Markdown (machine header) here")
     args = parser.parse_args(argv)
     args.repeats = args.repeats or (1 if args.quick else 5)
     args.predict_rows = args.predict_rows or (100_000 if args.quick else 2_000_000)
+    if min(*args.threads, args.repeats, args.epochs or 1, args.predict_rows) < 1:
+        parser.error("thread counts, repeats, epochs and rows must be positive")
     return args
 
 
@@ -683,20 +614,22 @@ def main(argv: list[str] | None = None) -> None:
     report = Report(args.output)
     report.emit("# skbp MLP benchmark", "", *machine_info(args))
     if args.cases:
-        torch_note = (
-            " Rows marked (torch ...): a plain PyTorch CPU loop, in the skbp "
-            "columns (no L2 penalty; its memory is invisible to tracemalloc)."
-        )
         report.emit(
             "",
             "### Fit (fixed epochs; speed-up > 1 means skbp is faster)",
             "",
-            *(describe_case(c, epochs[c], args.quick) for c in args.cases),
+            *(
+                f"- `{c.name}`: {load_dataset(c.data, args.quick).description}; "
+                f"hidden {c.hidden_layer_sizes}, {c.activation}, {c.solver}, "
+                f"batch_size={c.batch_size}, {epochs[c]} epochs, "
+                f"{np.dtype(c.dtype).name} data"
+                for c in args.cases
+            ),
             "",
             "Scores: accuracy (classification) or R^2 (regression) on the "
             "held-out split. Peak MB: tracemalloc peak during fit. Share of "
             "floor: matrix-product floor / skbp time per epoch."
-            + (torch_note if with_torch else ""),
+            + (TORCH_NOTE if with_torch else ""),
             "",
             *markdown_rows(FIT_COLUMNS, header=True),
         )
