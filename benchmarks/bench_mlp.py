@@ -526,6 +526,7 @@ def run_predict_memory(args: argparse.Namespace, report: Report) -> None:
         "regression": X_fit[:, :5] @ np.arange(1, 6, dtype=np.float32),
     }
     threads, hidden = max(args.threads), (100,)
+    fit_params = dict(hidden_layer_sizes=hidden, max_iter=20, random_state=RANDOM_STATE)
     report.emit(
         "",
         f"### Predict memory ({n_rows:,} x {n_features} float32 input, "
@@ -538,8 +539,7 @@ def run_predict_memory(args: argparse.Namespace, report: Report) -> None:
     )
     for (library, task), cls in sorted(ESTIMATORS.items(), key=lambda kv: kv[0][1]):
         progress(f"predict memory: {cls.__name__}")
-        estimator = cls(hidden_layer_sizes=hidden, max_iter=20, random_state=0)
-        estimator = fit_quietly(estimator, X_fit, targets[task])
+        estimator = fit_quietly(cls(**fit_params), X_fit, targets[task])
         predict = functools.partial(estimator.predict, X)
         with threadpool_limits(limits=threads, user_api="blas"):
             seconds, peak = timed(predict), traced_peak_bytes(predict)
