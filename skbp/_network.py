@@ -30,6 +30,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ._config import resolve_kernels
 
 
 def _matmul_into(left, right, out):
@@ -41,7 +42,9 @@ def _matmul_into(left, right, out):
     return out
 
 
-def forward_pass(X, coefs, intercepts, hidden_activation, output_activation, A):
+def forward_pass(
+    X, coefs, intercepts, hidden_activation, output_activation, A, kernels=None
+):
     """Forward pass, eq. (3.1): ``A[i] = sigma(A[i-1] @ W[i] + b[i])`` for i = 1..L.
 
     Parameters
@@ -57,6 +60,8 @@ def forward_pass(X, coefs, intercepts, hidden_activation, output_activation, A):
         output layer's pre-activations ``Z[L]`` (the logits).
     A : list of ndarray
         ``A[i]`` of shape ``(>= m, layer_units[i])`` for i = 1..L, overwritten.
+    kernels : skbp._kernels.Kernels or None
+        Compiled kernels (bias add and ReLU in one pass), or None for numpy.
 
     Returns
     -------
@@ -68,6 +73,12 @@ def forward_pass(X, coefs, intercepts, hidden_activation, output_activation, A):
     A_prev = X
     for i, (W, b) in enumerate(zip(coefs, intercepts), start=1):
         Z = _matmul_into(A_prev, W, A[i][:m])  # Z[i] = A[i-1] @ W[i] + b[i]
+        # --- speed branch: bias add + activation (compiled kernel, optional)
+        if kernels is not None and i < n_layers and hidden_activation == "relu":
+            kernels.add_bias_relu(Z, b)  # A[i] = max(Z[i] + b[i], 0), one pass
+            A_prev = Z
+            continue
+        # --- end speed branch
         Z += b
         if i < n_layers:
             HIDDEN_ACTIVATIONS[hidden_activation].apply(Z)  # A[i] = sigma(Z[i])
@@ -184,6 +195,7 @@ class LayerStack:
             self.hidden_activation.name,
             self.output_activation.name,
             work.A,
+            work.kernels,  # speed branch
         )
 
     def backprop(self, X, Y, sample_weight, loss, alpha, work):
@@ -220,23 +232,30 @@ class LayerStack:
             total_weight = float(sample_weight.sum())
             sample_scale = (sample_weight / total_weight)[:, np.newaxis]
         weights = self.params[: self.n_weights]
-        penalty = 0.5 * alpha / total_weight * float(np.dot(weights, weights))
+        penalty_scale = float(alpha / total_weight)  # speed branch: a Python float
+        work.penalty_scale = penalty_scale  # speed branch: for work.defer_penalty
+        penalty = 0.5 * penalty_scale * float(np.dot(weights, weights))
         cost = loss.value(Y, A[L], sample_weight) + penalty
+
+        multiply_by_derivative = self.hidden_activation.multiply_by_derivative
+        if work.kernels is not None and self.hidden_activation.name == "relu":
+            multiply_by_derivative = work.kernels.relu_derivative  # speed branch
 
         loss.output_delta(Y, A[L], out=Delta[L])  # BP1: Delta[L] = A[L] - Y ...
         Delta[L] *= sample_scale  # ... per sample, scaled to the batch mean
-        penalty_scale = alpha / total_weight
         for i in range(L, 0, -1):
             np.sum(Delta[i], axis=0, out=grad_b[i - 1])  # BP2
             _matmul_into(A[i - 1].T, Delta[i], grad_W[i - 1])  # BP3 ...
-            if alpha:  # ... plus the L2 penalty's gradient (weights only)
+            # ... plus the L2 penalty's gradient (weights only), unless the
+            # optimizer adds it fused with its update (speed branch)
+            if alpha and not work.defer_penalty:
                 W_scaled = np.multiply(
                     self.coefs[i - 1], penalty_scale, out=work.scratch_coefs[i - 1]
                 )
                 grad_W[i - 1] += W_scaled
             if i > 1:
                 np.matmul(Delta[i], self.coefs[i - 1].T, out=Delta[i - 1])  # BP4 ...
-                self.hidden_activation.multiply_by_derivative(A[i - 1], Delta[i - 1])
+                multiply_by_derivative(A[i - 1], Delta[i - 1])
         return cost
 
 
@@ -255,9 +274,16 @@ class Workspace:
         Flat gradient; ``grad_coefs`` / ``grad_intercepts`` are views into it.
     scratch_coefs : list of ndarray
         Per-layer temporaries of the weights' shapes, for the penalty's gradient.
+    kernels : skbp._kernels.Kernels or None
+        The compiled kernels chosen for this fit by ``skbp.config_context``'s
+        ``kernels`` setting (read once, here), or None for numpy.
+    defer_penalty : bool
+        If True, :meth:`LayerStack.backprop` leaves the L2 penalty's gradient
+        out of ``grad`` and records ``penalty_scale`` (``alpha / sum(w)``) for
+        the optimizer, which adds it fused with its update.
     """
 
-    def __init__(self, stack, n_rows):
+    def __init__(self, stack, n_rows, defer_penalty=False):
         units = stack.layer_units
         self.n_rows = n_rows
         self.A = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
@@ -265,3 +291,7 @@ class Workspace:
         self.grad = np.zeros(stack.n_params, stack.dtype)
         self.grad_coefs, self.grad_intercepts = stack.split(self.grad)
         self.scratch_coefs, _ = stack.split(np.empty(stack.n_params, stack.dtype))
+        # speed branch
+        self.kernels = resolve_kernels(stack.n_params)
+        self.defer_penalty = defer_penalty
+        self.penalty_scale = 0.0

@@ -245,7 +245,7 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
     batches = _MiniBatches(
         X, Y, sample_weight, _batch_size(estimator, n_samples), stack.dtype
     )
-    work = Workspace(stack, batches.batch_size)
+    work = Workspace(stack, batches.batch_size, defer_penalty=True)
 
     estimator.n_iter_ = 0
     diverged = False
@@ -258,7 +258,13 @@ def fit_stochastic(estimator, stack, loss, X, Y, sample_weight, incremental):
                 batch_loss = stack.backprop(
                     X_batch, Y_batch, sw_batch, loss, estimator.alpha, work
                 )
-                optimizer.step(stack.params, work.grad)
+                optimizer.step(
+                    stack.params,
+                    work.grad,
+                    stack.n_weights,
+                    work.penalty_scale,
+                    work.kernels,
+                )
                 accumulated_loss += batch_loss * batch_weight
 
             estimator.n_iter_ += 1
