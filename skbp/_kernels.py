@@ -18,13 +18,30 @@ limits are read once per fit) and a long vector, the optimizer kernels run a
 ``prange`` variant on at most that many numba threads; one BLAS thread means
 one thread here too.
 
-Measured (2-core VM, 1 thread, numba 0.68, medians; see the speed branch's
-report): one Adam step with the penalty on 235,146 float64 parameters takes
-0.26 ms fused against 1.13 ms in numpy; SGD with Nesterov momentum 0.20 ms
-against 0.75 ms. ``import numba`` plus loading the cached kernels costs about
-0.5 s in a new process, which is why ``kernels="auto"`` keeps networks below
-:data:`skbp._config.AUTO_MIN_PARAMS` parameters on numpy.
+Measured on a shared 2-core VM (1 thread, numba 0.68, medians of 200 calls):
+
+================================  ===============  ===============
+work per training step            numpy            numba
+================================  ===============  ===============
+Adam + L2, 235,146 float64        1.28 ms          0.32 ms
+Adam + L2, 235,146 float32        0.44 ms          0.11 ms
+Adam + L2, 50,000 float64         0.24 ms          0.06 ms
+SGD/Nesterov + L2, 235,146 f64    0.60 ms          0.14 ms
+bias add + ReLU, 200 x 256 f64    64 us            10 us
+ReLU' into BP4, 200 x 256 f64     37 us            16 us
+================================  ===============  ===============
+
+The fixed costs: ``import numba`` 0.4-0.6 s and loading the cached kernels
+0.3-0.4 s in each new process; the very first compile (no cache yet) took
+several seconds. At 100,000 parameters a step saves about 0.4 ms, so those
+fixed costs are paid back after a few thousand steps; below
+:data:`skbp._config.AUTO_MIN_PARAMS` parameters ``kernels="auto"`` stays on
+numpy, and the digits/iris networks of ``python -m skbp compare`` (under
+10,000 parameters) never import numba. With two threads, the Adam step on
+235,146 float64 went from 0.28 ms to 0.19 ms.
 """
+
+import threading
 
 import numpy as np
 
@@ -55,7 +72,7 @@ def _adam_step(params, grad, m_s, v_s, penalty_scale, b1, b2, eps_s, c):
 
 
 def _adam_step_parallel(params, grad, m_s, v_s, penalty_scale, b1, b2, eps_s, c):
-    for i in prange(params.size):  # noqa: F821 (numba.prange, see _compile)
+    for i in prange(params.size):  # numba.prange once compiled
         g = grad[i] + params[i] * penalty_scale
         m = m_s[i] * b1 + g
         v = v_s[i] * b2 + g * g
@@ -87,7 +104,7 @@ def _sgd_step(params, grad, velocity, penalty_scale, lr, momentum, nesterov):
 
 
 def _sgd_step_parallel(params, grad, velocity, penalty_scale, lr, momentum, nesterov):
-    for i in prange(params.size):  # noqa: F821 (numba.prange, see _compile)
+    for i in prange(params.size):  # numba.prange once compiled
         lr_g = (grad[i] + params[i] * penalty_scale) * lr
         v = velocity[i] * momentum - lr_g
         velocity[i] = v
@@ -170,7 +187,8 @@ def load():
     Returns
     -------
     Kernels
-        With ``n_threads`` read now from the BLAS thread limits.
+        With ``n_threads`` read now from the BLAS thread limits (1 outside
+        the main thread).
 
     Raises
     ------
@@ -180,8 +198,12 @@ def load():
     global _compiled
     if _compiled is None:
         _compiled = _compile()
-    n_threads = min(_blas_threads(), _compiled["numba"].config.NUMBA_NUM_THREADS)
-    return Kernels(_compiled, n_threads)
+    # numba's default thread pool (workqueue) must not be entered from two
+    # threads at once: fits running in worker threads (joblib's threading
+    # backend, dask) use the serial kernels.
+    if threading.current_thread() is not threading.main_thread():
+        return Kernels(_compiled, 1)
+    return Kernels(_compiled, _blas_threads())
 
 
 class Kernels:
@@ -193,7 +215,7 @@ class Kernels:
 
     def __init__(self, compiled, n_threads):
         self._k = compiled
-        self.n_threads = int(n_threads)
+        self.n_threads = min(int(n_threads), compiled["numba"].config.NUMBA_NUM_THREADS)
 
     def _parallel(self, size):
         if self.n_threads > 1 and size >= PARALLEL_MIN_SIZE:

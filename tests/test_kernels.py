@@ -242,3 +242,14 @@ def test_numpy_and_numba_paths_fit_the_same_model(Estimator, solver, dtype):
         assert a.dtype == dtype
         assert_allclose(a, b, rtol=rtol, atol=rtol)
     assert_allclose(ours.loss_curve_, ref.loss_curve_, rtol=rtol)
+
+
+def test_worker_threads_use_the_serial_kernels():
+    pytest.importorskip("numba")
+    from skbp import _kernels
+
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(_kernels.load().n_threads))
+    thread.start()
+    thread.join()
+    assert seen == [1]
