@@ -5,8 +5,16 @@ replacements for scikit-learn's ``MLPClassifier`` and ``MLPRegressor``; the
 four backpropagation equations BP1-BP4 are in :mod:`skbp._network`.
 """
 
+from ._config import config_context, get_config, set_config
 from ._mlp import MLPBackpropClassifier, MLPBackpropRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["MLPBackpropClassifier", "MLPBackpropRegressor", "__version__"]
+__all__ = [
+    "MLPBackpropClassifier",
+    "MLPBackpropRegressor",
+    "__version__",
+    "config_context",
+    "get_config",
+    "set_config",
+]

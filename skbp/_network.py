@@ -130,7 +130,7 @@ class LayerStack:
             W[...] = random_state.uniform(-bound, bound, W.shape)
             b[...] = random_state.uniform(-bound, bound, b.shape)
 
-    def forward(self, X, A, *, logits=False):
+    def forward(self, X, A, *, logits=False, kernels=None):
         """Forward pass, eq. (3.1), for the ``m = X.shape[0]`` rows of ``X``.
 
         Parameters
@@ -142,6 +142,8 @@ class LayerStack:
             (index 0 unused), overwritten with the activations.
         logits : bool, default=False
             Leave the output layer's pre-activations ``Z[L]`` unactivated.
+        kernels : skbp._kernels.Kernels or None
+            Compiled kernels (bias add and ReLU in one pass), or None for numpy.
 
         Returns
         -------
@@ -153,9 +155,12 @@ class LayerStack:
         layers = zip(self.coefs, self.intercepts, self.activations)
         for i, (W, b, sigma) in enumerate(layers, start=1):
             Z = _matmul_into(A_prev, W, A[i][:m])  # Z[i] = A[i-1] @ W[i] + b[i]
-            Z += b
-            if i < self.n_layers or not logits:
-                sigma.apply(Z)  # A[i] = sigma(Z[i]), in place
+            if kernels is not None and i < self.n_layers and sigma.name == "relu":
+                kernels.add_bias_relu(Z, b)  # both lines below in one pass
+            else:
+                Z += b
+                if i < self.n_layers or not logits:
+                    sigma.apply(Z)  # A[i] = sigma(Z[i]), in place
             A_prev = Z
         return A_prev
 
@@ -221,7 +226,7 @@ class LayerStack:
         grad_W, grad_b = work.grad_coefs, work.grad_intercepts
         L = self.n_layers
 
-        self.forward(X, work.A)
+        self.forward(X, work.A, kernels=work.kernels)
         if sample_weight is None:
             total_weight = float(m)
             sample_scale = 1.0 / m
@@ -229,16 +234,19 @@ class LayerStack:
             total_weight = float(sample_weight.sum())
             sample_scale = (sample_weight / total_weight)[:, np.newaxis]
         weights = self.params[: self.n_weights]
-        penalty = 0.5 * alpha / total_weight * float(np.dot(weights, weights))
+        penalty_scale = float(alpha / total_weight)  # a Python float: keeps dtype
+        work.penalty_scale = penalty_scale  # for an optimizer that adds it fused
+        penalty = 0.5 * penalty_scale * float(np.dot(weights, weights))
         cost = loss.value(Y, A[L], sample_weight) + penalty
 
         loss.output_delta(Y, A[L], out=Delta[L])  # BP1: Delta[L] = A[L] - Y ...
         Delta[L] *= sample_scale  # ... per sample, scaled to the batch mean
-        penalty_scale = alpha / total_weight
         for i in range(L, 0, -1):
             np.sum(Delta[i], axis=0, out=grad_b[i - 1])  # BP2
             _matmul_into(A[i - 1].T, Delta[i], grad_W[i - 1])  # BP3 ...
-            if alpha:  # ... plus the L2 penalty's gradient (weights only)
+            # ... plus the L2 penalty's gradient (weights only), unless the
+            # optimizer adds it fused with its update (work.defer_penalty)
+            if alpha and not work.defer_penalty:
                 W_scaled = np.multiply(
                     self.coefs[i - 1], penalty_scale, out=work.scratch_coefs[i - 1]
                 )
@@ -246,7 +254,10 @@ class LayerStack:
             if i > 1:
                 np.matmul(Delta[i], self.coefs[i - 1].T, out=Delta[i - 1])  # BP4 ...
                 sigma = self.activations[i - 2]  # ... times sigma'(Z[i-1])
-                sigma.multiply_by_derivative(A[i - 1], Delta[i - 1])
+                if work.kernels is not None and sigma.name == "relu":
+                    work.kernels.relu_derivative(A[i - 1], Delta[i - 1])
+                else:
+                    sigma.multiply_by_derivative(A[i - 1], Delta[i - 1])
         return cost
 
 
@@ -266,11 +277,23 @@ class Workspace:
         Flat gradient; ``grad_coefs`` / ``grad_intercepts`` are views into it.
     scratch_coefs : list of ndarray
         Per-layer temporaries of the weights' shapes, for the penalty's gradient.
+    kernels : skbp._kernels.Kernels or None
+        The compiled kernels chosen for this fit by ``skbp.config_context``'s
+        ``kernels`` setting, or None for numpy.
+    defer_penalty : bool
+        If True, :meth:`LayerStack.backprop` leaves the L2 penalty's gradient
+        out of ``grad`` and records ``penalty_scale`` (``alpha / sum(w)``) for
+        the optimizer, which adds it fused with its update.
     """
 
-    def __init__(self, stack, n_rows, *, gradients=True):
+    def __init__(
+        self, stack, n_rows, *, gradients=True, kernels=None, defer_penalty=False
+    ):
         units = stack.layer_units
         self.n_rows = n_rows
+        self.kernels = kernels
+        self.defer_penalty = defer_penalty
+        self.penalty_scale = 0.0
         self.A = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
         self.Delta = self.grad = self.grad_coefs = None
         self.grad_intercepts = self.scratch_coefs = None

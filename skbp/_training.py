@@ -22,6 +22,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
+from ._config import resolve_kernels
 from ._network import Workspace
 from ._optimizers import SGD, Adam
 from ._warnings import warn
@@ -450,7 +451,13 @@ def _fit_stochastic(
     batches = _MiniBatches(
         X, Y, sample_weight, _batch_size(params.batch_size, n_samples), stack.dtype
     )
-    work = Workspace(stack, batches.batch_size)
+    # The optimizer adds the L2 penalty's gradient, fused with its update.
+    work = Workspace(
+        stack,
+        batches.batch_size,
+        kernels=resolve_kernels(stack.n_params),
+        defer_penalty=True,
+    )
 
     diverged = False
     accumulated_loss = seen_weight = 0.0
@@ -463,7 +470,13 @@ def _fit_stochastic(
                 batch_loss = stack.backprop(
                     X_batch, Y_batch, sw_batch, loss, params.alpha, work
                 )
-                optimizer.step(stack.params, work.grad)
+                optimizer.step(
+                    stack.params,
+                    work.grad,
+                    stack.n_weights,
+                    work.penalty_scale,
+                    work.kernels,
+                )
                 accumulated_loss += batch_loss * batch_weight
                 seen_weight += batch_weight
 
