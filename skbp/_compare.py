@@ -101,7 +101,7 @@ def build_parser():
 def load_csv(parser, path, target, task):
     """Read `path` with the csv module; return ``(X, y, task)`` or exit 2."""
     try:
-        with open(path, newline="") as file:
+        with open(path, newline="", encoding="utf-8-sig") as file:
             header, *rows = [row for row in csv.reader(file) if row] or [[]]
     except OSError as exc:
         parser.error(f"argument --data: {exc}")
@@ -118,6 +118,8 @@ def load_csv(parser, path, target, task):
         except ValueError:
             columns[name] = None
     numeric = columns.pop(target)
+    if not columns:
+        parser.error(f"argument --data: {path} has no column besides {target!r}")
     if bad := [name for name, cells in columns.items() if cells is None]:
         parser.error(f"argument --data: non-numeric feature columns: {', '.join(bad)}")
     few = numeric is None or len(np.unique(numeric)) <= MAX_CLASSES
