@@ -168,8 +168,9 @@ def fit_fold(estimators, X, y, train, test, first):
 
 def summarize(model, per_fold, j):
     """Model `j`'s per-fold lists and summaries; speed-up = reference time / its."""
-    scores, times, counts = np.array(per_fold)[:, j].T
-    ratios = np.array(per_fold)[:, -1, 1] / times
+    folds = np.array(per_fold)  # (n_folds, n_models, 3): score, seconds, warnings
+    scores, times, counts = folds[:, j].T
+    ratios = folds[:, -1, 1] / times  # the last model is the reference
     return {
         "model": model,
         "score_mean": scores.mean(),
@@ -293,6 +294,6 @@ def run_compare(parser, args):
 
 
 def main(argv=None):
-    """Run ``python -m skbp`` on `argv` (default ``sys.argv[1:]``); return 0."""
-    args = build_parser().parse_args(argv)  # SystemExit on --help, --version, errors
+    """Run ``python -m skbp`` on `argv`; return 0, or exit 2 on a usage error."""
+    args = build_parser().parse_args(argv)
     return args.run(args.parser, args)
