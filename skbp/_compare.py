@@ -138,8 +138,6 @@ def make_estimator(parser, mlp_class, params, task, scale):
     for name, value in params.items():
         try:
             mlp.set_params(**{name: value})._validate_params()
-            if name == "hidden_layer_sizes" and hasattr(mlp, "_hidden_layer_sizes"):
-                mlp._hidden_layer_sizes()  # skbp's check of each width
         except ValueError as exc:  # InvalidParameterError is a ValueError
             parser.error(f"argument --{name.replace('_', '-')}: {exc}")
     if scale:

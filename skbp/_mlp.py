@@ -28,7 +28,12 @@ from sklearn.base import (
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -156,6 +161,11 @@ class _BaseMLP(BaseEstimator):
 
     # -- parameters ---------------------------------------------------------
 
+    def _validate_params(self):
+        """scikit-learn's constraints, then what they cannot say (each width)."""
+        super()._validate_params()
+        self._hidden_layer_sizes()
+
     def _hidden_layer_sizes(self):
         """``hidden_layer_sizes`` as a list of positive ints, or a clear error."""
         sizes = self.hidden_layer_sizes
@@ -164,9 +174,10 @@ class _BaseMLP(BaseEstimator):
             isinstance(s, Integral | np.integer) and not isinstance(s, bool) and s > 0
             for s in sizes
         ):
-            raise ValueError(
-                "hidden_layer_sizes must be a positive integer or a sequence of "
-                f"positive integers, got {self.hidden_layer_sizes!r}."
+            raise InvalidParameterError(
+                f"The 'hidden_layer_sizes' parameter of {type(self).__name__} must "
+                "be a positive integer or a sequence of positive integers. Got "
+                f"{self.hidden_layer_sizes!r} instead."
             )
         return [int(s) for s in sizes]
 
