@@ -47,6 +47,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+try:  # scikit-learn >= 1.9: the (experimental) callback API
+    from sklearn.callback import CallbackSupportMixin as _CallbackSupport
+except ImportError:  # older releases: no set_callbacks
+
+    class _CallbackSupport:
+        pass
+
+
 from ._activations import OUTPUT_ACTIVATIONS
 from ._docstring import ATTRIBUTES, PARAMETERS, fill_doc
 from ._losses import LOSSES
@@ -54,6 +62,7 @@ from ._network import LayerStack
 from ._training import (
     NON_FINITE_MESSAGE,
     STOCHASTIC_SOLVERS,
+    NoMonitor,
     TrainingParams,
     TrainingState,
     train,
@@ -88,8 +97,14 @@ def _restored_on_failure(estimator):
     try:
         yield
     except BaseException:
+        # scikit-learn's callback bookkeeping stays: its teardown needs it.
+        callbacks = {
+            key: value
+            for key, value in vars(estimator).items()
+            if key in ("_callback_fit_ctx", "_skl_callbacks_to_teardown")
+        }
         vars(estimator).clear()
-        vars(estimator).update(snapshot)
+        vars(estimator).update(snapshot | callbacks)
         if generator_state is not None:
             generator.set_state(generator_state)
         raise
@@ -116,7 +131,49 @@ def _check_representable(array, dtype, name):
         )
 
 
-class _BaseMLP(BaseEstimator):
+class _CallbackMonitor(NoMonitor):
+    """scikit-learn callbacks told of every epoch (or L-BFGS iteration).
+
+    The fit is the root task; each epoch is a subtask whose hooks receive the
+    training data and, on request, a ``fitted_estimator`` built from copies of
+    the weights at that point (the flat vector is updated in place later).
+    """
+
+    def __init__(self, estimator, context, stack, X, y, metadata):
+        self.estimator, self.context, self.stack = estimator, context, stack
+        self.data = {"X": X, "y": y, "metadata": metadata}
+        self.task = None
+
+    def attributes(self, params):
+        """Fitted attributes of the network with flat parameters ``params``."""
+        coefs, intercepts = self.stack.split(np.array(params, self.stack.dtype))
+        return {
+            "coefs_": coefs,
+            "intercepts_": intercepts,
+            "n_layers_": self.stack.n_layers + 1,
+            "n_outputs_": self.stack.layer_units[-1],
+            "out_activation_": self.stack.output_activation.name,
+        }
+
+    def begin(self, params):
+        self.task = self.context.subcontext(task_name="epoch")
+        self.task.call_on_fit_task_begin(
+            estimator=self.estimator,
+            **self.data,
+            reconstruction_attributes=lambda: self.attributes(params),
+        )
+
+    def end(self, params):
+        if params is None:  # an empty task: nothing to report
+            return self.task.call_on_fit_task_end(estimator=self.estimator)
+        return self.task.call_on_fit_task_end(
+            estimator=self.estimator,
+            **self.data,
+            reconstruction_attributes=lambda: self.attributes(params),
+        )
+
+
+class _BaseMLP(_CallbackSupport, BaseEstimator):
     """Shared machinery of the two estimators. Not for direct use."""
 
     _parameter_constraints: dict = {
@@ -230,6 +287,7 @@ class _BaseMLP(BaseEstimator):
                 params, stack.params, incremental=incremental
             )
 
+        monitor = self._callback_monitor(stack, params, X, y, sample_weight)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             state = train(
                 stack,
@@ -243,11 +301,41 @@ class _BaseMLP(BaseEstimator):
                 score=self._validation_scorer(),
                 stratify=is_classifier(self),
                 incremental=incremental,
+                monitor=monitor,
             )
         if not np.isfinite(stack.params).all():
             raise ValueError(NON_FINITE_MESSAGE)
         self._publish(stack, state)
+        if isinstance(monitor, _CallbackMonitor):
+            monitor.context.call_on_fit_task_end(
+                estimator=self,
+                **monitor.data,
+                reconstruction_attributes=lambda: monitor.attributes(stack.params),
+            )
         return self
+
+    def _callback_monitor(self, stack, params, X, y, sample_weight):
+        """A monitor that runs the callbacks set by ``set_callbacks``, if any.
+
+        The fit is one task with a subtask per epoch ('sgd', 'adam'; one for
+        ``partial_fit``) or per iteration ('lbfgs', plus the empty one scipy's
+        callback protocol leaves), as scikit-learn's own estimators do.
+        """
+        if not (
+            getattr(self, "_skl_callbacks", None)
+            or hasattr(self, "_parent_callback_ctx")
+        ):
+            return None
+        if params.stochastic:
+            n_tasks = params.max_iter
+        else:
+            n_tasks = params.max_iter + 1
+        context = self._init_callback_context(max_subtasks=n_tasks)
+        monitor = _CallbackMonitor(
+            self, context, stack, X, y, {"sample_weight": sample_weight}
+        )
+        context.call_on_fit_task_begin(estimator=self, **monitor.data)
+        return monitor
 
     def _publish(self, stack, state):
         """Set the fitted attributes from a trained network and its state.

@@ -217,6 +217,23 @@ def _stopping_rule(params):
     return "validation" if params.early_stopping else "loss"
 
 
+class NoMonitor:
+    """The do-nothing training monitor (the protocol :func:`train` calls).
+
+    ``begin(params)`` before every epoch (or L-BFGS iteration),
+    ``end(params) -> bool`` after it, True asking training to stop there;
+    ``params`` is the flat parameter vector, updated in place later on (a
+    monitor that keeps it must copy it). L-BFGS begins one iteration more
+    than it runs; ``end(None)`` closes that empty one.
+    """
+
+    def begin(self, params):
+        pass
+
+    def end(self, params):
+        return False
+
+
 def train(
     stack,
     loss,
@@ -230,6 +247,7 @@ def train(
     score,
     stratify,
     incremental,
+    monitor=None,
 ):
     """Train ``stack.params`` in place with the solver ``params.solver``.
 
@@ -257,11 +275,15 @@ def train(
         classification).
     incremental : bool
         True for ``partial_fit``: one epoch, optimizer state carried over.
+    monitor : object or None
+        Told of every epoch (or L-BFGS iteration) and able to stop training
+        (:class:`NoMonitor` says how); the estimators' callbacks use it.
 
     Returns
     -------
     TrainingState
     """
+    monitor = NoMonitor() if monitor is None else monitor
     if params.stochastic:
         return _fit_stochastic(
             stack,
@@ -275,8 +297,9 @@ def train(
             score,
             stratify,
             incremental,
+            monitor,
         )
-    return _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state)
+    return _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state, monitor)
 
 
 def _stratification_labels(Y):
@@ -437,6 +460,7 @@ def _fit_stochastic(
     score,
     stratify,
     incremental,
+    monitor,
 ):
     """Mini-batch training with SGD or Adam: ``max_iter`` epochs, or one."""
     optimizer = state.optimizer
@@ -463,6 +487,7 @@ def _fit_stochastic(
     accumulated_loss = seen_weight = 0.0
     try:
         for _ in range(params.max_iter):
+            monitor.begin(stack.params)
             if params.shuffle:
                 random_state.shuffle(batches.order)
             accumulated_loss = seen_weight = 0.0
@@ -486,6 +511,7 @@ def _fit_stochastic(
             state.loss_curve.append(state.loss)
             if params.verbose:
                 print(f"Iteration {state.n_iter}, loss = {state.loss:.8f}")
+            stop_requested = monitor.end(stack.params)
 
             if not _end_of_epoch(state, params, stack, validation, score):
                 diverged = True
@@ -493,6 +519,8 @@ def _fit_stochastic(
                     state.validation_scores.append(float("nan"))
                 break
             optimizer.end_epoch(state.t)
+            if stop_requested:
+                break  # a callback asked to stop
 
             if state.no_improvement_count > params.n_iter_no_change:
                 what = "Validation score" if validation else "Training loss"
@@ -532,7 +560,7 @@ def _fit_stochastic(
     return state
 
 
-def _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state):
+def _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state, monitor):
     """Full-batch L-BFGS-B (scipy) directly on the flat parameter vector.
 
     scipy works in float64: each evaluation copies its iterate into
@@ -553,7 +581,13 @@ def _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state):
                 f"Iteration {len(state.loss_curve)}, "
                 f"loss = {intermediate_result.fun:.8f}"
             )
+        if monitor.end(intermediate_result.x):
+            stopped_by_monitor.append(True)
+            raise StopIteration  # a callback asked to stop: scipy ends cleanly
+        monitor.begin(intermediate_result.x)
 
+    stopped_by_monitor = []
+    monitor.begin(stack.params)
     result = scipy.optimize.minimize(
         cost_and_gradient,
         stack.params.astype(np.float64),
@@ -566,7 +600,9 @@ def _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state):
             "gtol": params.tol,
         },
     )
-    if result.status != 0:
+    if not stopped_by_monitor:
+        monitor.end(None)  # the iteration begun after scipy's last one
+    if result.status != 0 and not stopped_by_monitor:
         warn(
             f"lbfgs failed to converge after {result.nit} iteration(s) "
             f"(status={result.status}): {result.message}. Increase the number of "
