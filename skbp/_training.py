@@ -320,19 +320,21 @@ def fit_lbfgs(estimator, stack, loss, X, Y, sample_weight):
     gradient. ``loss_curve_`` records the loss after every iteration.
     """
     work = Workspace(stack, X.shape[0])
+    last_cost = math.nan
 
     def cost_and_gradient(flat):
+        nonlocal last_cost
         np.copyto(stack.params, flat, casting="same_kind")
-        cost = stack.backprop(X, Y, sample_weight, loss, estimator.alpha, work)
-        return cost, work.grad.astype(np.float64)
+        last_cost = stack.backprop(X, Y, sample_weight, loss, estimator.alpha, work)
+        return last_cost, work.grad.astype(np.float64)
 
-    def record(intermediate_result):
-        estimator.loss_curve_.append(float(intermediate_result.fun))
+    def record(xk):
+        # L-BFGS-B accepts an iterate right after evaluating it, so the last cost
+        # computed is the loss at ``xk``: the value scipy >= 1.11 would pass as
+        # ``intermediate_result.fun``. The ``callback(xk)`` form works on every scipy.
+        estimator.loss_curve_.append(float(last_cost))
         if estimator.verbose:
-            print(
-                f"Iteration {len(estimator.loss_curve_)}, "
-                f"loss = {intermediate_result.fun:.8f}"
-            )
+            print(f"Iteration {len(estimator.loss_curve_)}, loss = {last_cost:.8f}")
 
     result = scipy.optimize.minimize(
         cost_and_gradient,
