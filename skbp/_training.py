@@ -568,41 +568,50 @@ def _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state, monitor):
     gradient. ``state.loss_curve`` records the loss after every iteration.
     """
     work = Workspace(stack, X.shape[0])
+    last_cost = math.nan
 
     def cost_and_gradient(flat):
+        nonlocal last_cost
         np.copyto(stack.params, flat, casting="same_kind")
-        cost = stack.backprop(X, Y, sample_weight, loss, params.alpha, work)
-        return cost, work.grad.astype(np.float64)
+        last_cost = stack.backprop(X, Y, sample_weight, loss, params.alpha, work)
+        return last_cost, work.grad.astype(np.float64)
 
-    def record(intermediate_result):
-        state.loss_curve.append(float(intermediate_result.fun))
+    accepted = [None, math.nan, 0]  # the last iterate, its cost, the count
+
+    def record(xk):
+        # L-BFGS-B accepts an iterate right after evaluating it, so the last cost
+        # computed is the loss at ``xk``: the value scipy >= 1.11 would pass as
+        # ``intermediate_result.fun``. The ``callback(xk)`` form works on every scipy.
+        accepted[:] = [xk, last_cost, accepted[2] + 1]
+        state.loss_curve.append(float(last_cost))
         if params.verbose:
-            print(
-                f"Iteration {len(state.loss_curve)}, "
-                f"loss = {intermediate_result.fun:.8f}"
-            )
-        if monitor.end(intermediate_result.x):
-            stopped_by_monitor.append(True)
-            raise StopIteration  # a callback asked to stop: scipy ends cleanly
-        monitor.begin(intermediate_result.x)
+            print(f"Iteration {len(state.loss_curve)}, loss = {last_cost:.8f}")
+        if monitor.end(xk):
+            raise StopIteration  # a callback asked to stop
+        monitor.begin(xk)
 
-    stopped_by_monitor = []
     monitor.begin(stack.params)
-    result = scipy.optimize.minimize(
-        cost_and_gradient,
-        stack.params.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        callback=record,
-        options={
-            "maxfun": params.max_fun,
-            "maxiter": params.max_iter,
-            "gtol": params.tol,
-        },
-    )
-    if not stopped_by_monitor:
+    try:
+        result = scipy.optimize.minimize(
+            cost_and_gradient,
+            stack.params.astype(np.float64),
+            method="L-BFGS-B",
+            jac=True,
+            callback=record,
+            options={
+                "maxfun": params.max_fun,
+                "maxiter": params.max_iter,
+                "gtol": params.tol,
+            },
+        )
+    except StopIteration:  # scipy < 1.11 lets the callback's StopIteration out
+        result = None
+    if result is None or result.status == 99:  # stopped by a callback
+        x, cost, nit = accepted
+        result = scipy.optimize.OptimizeResult(x=x, fun=cost, nit=nit, status=0)
+    else:
         monitor.end(None)  # the iteration begun after scipy's last one
-    if result.status != 0 and not stopped_by_monitor:
+    if result.status != 0:
         warn(
             f"lbfgs failed to converge after {result.nit} iteration(s) "
             f"(status={result.status}): {result.message}. Increase the number of "

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from _versions import SKLEARN_POISSON, SKLEARN_SAMPLE_WEIGHT
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import (
     ConvergenceWarning,
@@ -91,8 +92,10 @@ def both(task, **params):
 
 def fit_both(task, X, y, sample_weight=None, **params):
     ests = both(task, **params)
+    # scikit-learn < 1.7's MLP fit takes no sample_weight, not even None
+    kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
     for est in ests:
-        est.fit(X, y, sample_weight=sample_weight)
+        est.fit(X, y, **kwargs)
     return ests
 
 
@@ -637,6 +640,7 @@ def test_integer_weights_equal_repeating_samples(task, solver, method):
     assert_allclose(output(weighted, X), output(repeated, X), **tol)
 
 
+@SKLEARN_SAMPLE_WEIGHT
 @pytest.mark.parametrize("task, solver, method", WEIGHT_CASES)
 def test_sample_weight_same_as_sklearn(task, solver, method):
     """Same weights, same seed: same weights learned as scikit-learn."""
@@ -650,6 +654,7 @@ def test_sample_weight_same_as_sklearn(task, solver, method):
     assert_allclose(ours.loss_, sk.loss_, **tol)
 
 
+@SKLEARN_SAMPLE_WEIGHT
 @pytest.mark.parametrize("task", ["binary", "regression"])
 @pytest.mark.parametrize("solver", STOCHASTIC)
 def test_sample_weight_with_early_stopping_same_as_sklearn(task, solver):
@@ -837,15 +842,24 @@ BAD_FIT_INPUTS = {
 
 @pytest.mark.parametrize("task", ["binary", "regression"])
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
-@pytest.mark.parametrize("case", sorted(BAD_FIT_INPUTS))
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(case, marks=SKLEARN_SAMPLE_WEIGHT)
+        if case.startswith("sample_weight")
+        else case
+        for case in sorted(BAD_FIT_INPUTS)
+    ],
+)
 def test_bad_fit_input_same_exception(task, solver, case):
     """Bad input to fit raises the same exception type as scikit-learn."""
     X, y, sample_weight = BAD_FIT_INPUTS[case](*make_data(task))
+    kwargs = {} if sample_weight is None else {"sample_weight": sample_weight}
     sk, ours = both(task, solver=solver, max_iter=3)
-    sk_exc = raised(lambda: sk.fit(X, y, sample_weight=sample_weight))
+    sk_exc = raised(lambda: sk.fit(X, y, **kwargs))
     assert sk_exc is not None
     with pytest.raises(type(sk_exc)):
-        ours.fit(X, y, sample_weight=sample_weight)
+        ours.fit(X, y, **kwargs)
 
 
 def test_nan_in_regression_target_same_exception():
@@ -936,6 +950,7 @@ def test_partial_fit_under_early_stopping_holds_nothing_out(task):
 # -- 8. Poisson loss -----------------------------------------------------------
 
 
+@SKLEARN_POISSON
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_poisson_exponential_output(solver):
     """loss='poisson': exp output activation, positive predictions, and the
@@ -956,7 +971,7 @@ def test_poisson_rejects_negative_targets(method):
     it silently, a known bug: the Poisson deviance is undefined there)."""
     X, y = make_data("regression")
     assert (y < 0).any()
-    _, ours = both("regression", loss="poisson", max_iter=3)
+    ours = MLPBackpropRegressor(**SMALL, loss="poisson", max_iter=3)
     with pytest.raises(ValueError, match="non-negative"):
         getattr(ours, method)(X, y)
     with pytest.raises(NotFittedError):
