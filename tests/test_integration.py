@@ -10,7 +10,6 @@ Every fit is small (tens of units, tens of epochs) so the file runs in seconds.
 """
 
 import copy
-import functools
 import pickle
 import re
 import warnings
@@ -19,6 +18,7 @@ import joblib
 import numpy as np
 import pytest
 import sklearn
+from _helpers import SOLVERS, assert_same_network, raise_after, split_dataset
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.exceptions import NotFittedError
@@ -32,37 +32,9 @@ import skbp._network
 from skbp import MLPBackpropClassifier, MLPBackpropRegressor
 from skbp._optimizers import SGD, Adam
 
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
 # ---------------------------------------------------------------------------
 # data
 # ---------------------------------------------------------------------------
-
-
-@functools.cache
-def _split(name):
-    """(X_train, X_test, y_train, y_test) of a dataset, standardised on train.
-
-    The diabetes target (25 .. 346) is standardised too, so that every solver
-    trains stably; R^2 does not change under an affine map of y.
-    """
-    loader = {
-        "digits": load_digits,
-        "breast_cancer": load_breast_cancer,
-        "diabetes": load_diabetes,
-    }[name]
-    X, y = loader(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.25, random_state=0
-    )
-    scaler = StandardScaler().fit(X_train)
-    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-    if name == "diabetes":
-        mean, std = y_train.mean(), y_train.std()
-        y_train, y_test = (y_train - mean) / std, (y_test - mean) / std
-    for a in (X_train, X_test, y_train, y_test):
-        a.flags.writeable = False  # shared between tests: nobody may modify it
-    return X_train, X_test, y_train, y_test
 
 
 def _raw(name):
@@ -77,20 +49,11 @@ SOLVER_PARAMS = {
     "sgd": dict(solver="sgd", max_iter=30, learning_rate_init=0.01),
     "lbfgs": dict(solver="lbfgs", max_iter=40),
 }
-SOLVERS = list(SOLVER_PARAMS)
 
 
 def _params(solver, **extra):
     base = dict(hidden_layer_sizes=(24,), random_state=0, **SOLVER_PARAMS[solver])
     return base | extra
-
-
-def _assert_same_network(a, b):
-    """coefs_ and intercepts_ of a and b are equal bit for bit."""
-    assert len(a.coefs_) == len(b.coefs_)
-    for x, y in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
-        assert x.dtype == y.dtype
-        assert np.array_equal(x, y)
 
 
 # ---------------------------------------------------------------------------
@@ -101,7 +64,7 @@ def _assert_same_network(a, b):
 @pytest.mark.parametrize("solver", SOLVERS)
 @pytest.mark.parametrize("dataset", ["digits", "breast_cancer"])
 def test_classifier_accuracy_matches_sklearn(dataset, solver):
-    X_train, X_test, y_train, y_test = _split(dataset)
+    X_train, X_test, y_train, y_test = split_dataset(dataset)
     params = _params(solver)
     ours = MLPBackpropClassifier(**params).fit(X_train, y_train)
     ref = MLPClassifier(**params).fit(X_train, y_train)
@@ -113,7 +76,7 @@ def test_classifier_accuracy_matches_sklearn(dataset, solver):
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_regressor_r2_matches_sklearn(solver):
-    X_train, X_test, y_train, y_test = _split("diabetes")
+    X_train, X_test, y_train, y_test = split_dataset("diabetes")
     params = _params(solver, alpha=1.0, hidden_layer_sizes=(16,))
     ours = MLPBackpropRegressor(**params).fit(X_train, y_train)
     ref = MLPRegressor(**params).fit(X_train, y_train)
@@ -128,7 +91,7 @@ def test_regressor_r2_matches_sklearn(solver):
 def test_no_hidden_layer_matches_sklearn(hidden_layer_sizes, solver):
     """hidden_layer_sizes=() or [] is valid in scikit-learn: a network with no
     hidden layer (multinomial logistic regression); skbp must do the same."""
-    X_train, X_test, y_train, y_test = _split("digits")
+    X_train, X_test, y_train, y_test = split_dataset("digits")
     params = _params(solver, hidden_layer_sizes=hidden_layer_sizes)
     ours = MLPBackpropClassifier(**params).fit(X_train, y_train)
     ref = MLPClassifier(**params).fit(X_train, y_train)
@@ -140,7 +103,7 @@ def test_no_hidden_layer_matches_sklearn(hidden_layer_sizes, solver):
     )
     assert abs(ours.score(X_test, y_test) - ref.score(X_test, y_test)) <= 0.02
 
-    X_train, _, y_train, _ = _split("diabetes")
+    X_train, _, y_train, _ = split_dataset("diabetes")
     reg = MLPBackpropRegressor(**params).fit(X_train, y_train)
     assert reg.n_layers_ == 2 and reg.coefs_[0].shape == (X_train.shape[1], 1)
 
@@ -149,7 +112,7 @@ def test_divergence_raises_like_sklearn():
     """SGD on an unscaled target diverges: scikit-learn raises ValueError
     ("Solver produced non-finite parameter weights") rather than returning a
     model that predicts inf. skbp must not return such a model either."""
-    X_train, X_test, _, _ = _split("diabetes")
+    X_train, X_test, _, _ = split_dataset("diabetes")
     X, y = load_diabetes(return_X_y=True)
     y_train, _ = train_test_split(y, test_size=0.25, random_state=0)
     params = dict(
@@ -237,7 +200,7 @@ def test_cross_validate_classifier_and_regressor():
     assert np.all(ours["train_score"] >= ours["test_score"] - 0.05)
     np.testing.assert_allclose(ours["test_score"], ref["test_score"], atol=0.02)
 
-    X_train, _, y_train, _ = _split("diabetes")
+    X_train, _, y_train, _ = split_dataset("diabetes")
     result = cross_validate(
         MLPBackpropRegressor(**_params("adam", alpha=1.0, hidden_layer_sizes=(8,))),
         X_train,
@@ -260,7 +223,7 @@ def test_clone(Estimator):
         dtype=np.float32,
         max_iter=5,
     )
-    X_train, _, y_train, _ = _split("breast_cancer")
+    X_train, _, y_train, _ = split_dataset("breast_cancer")
     est.fit(X_train[:100], y_train[:100])
     cloned = clone(est)
     assert cloned is not est
@@ -272,15 +235,15 @@ def test_clone(Estimator):
     for attr in ("coefs_", "intercepts_", "n_iter_", "loss_curve_", "_training_state"):
         assert not hasattr(cloned, attr), attr
     # The clone trains to the same network as the original.
-    _assert_same_network(cloned.fit(X_train[:100], y_train[:100]), est)
+    assert_same_network(cloned.fit(X_train[:100], y_train[:100]), est)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_pickle_round_trip(solver):
-    X_train, X_test, y_train, _ = _split("digits")
+    X_train, X_test, y_train, _ = split_dataset("digits")
     est = MLPBackpropClassifier(**_params(solver, max_iter=10)).fit(X_train, y_train)
     restored = pickle.loads(pickle.dumps(est))
-    _assert_same_network(restored, est)
+    assert_same_network(restored, est)
     np.testing.assert_array_equal(restored.predict(X_test), est.predict(X_test))
     np.testing.assert_array_equal(
         restored.predict_proba(X_test), est.predict_proba(X_test)
@@ -295,31 +258,31 @@ def test_pickle_round_trip(solver):
     before = [W.copy() for W in restored.coefs_]
     restored.partial_fit(X_train, y_train)
     est.partial_fit(X_train, y_train)
-    _assert_same_network(restored, est)
+    assert_same_network(restored, est)
     assert not np.array_equal(before[0], restored.coefs_[0])
-    assert restored.score(X_test, _split("digits")[3]) > 0.85
+    assert restored.score(X_test, split_dataset("digits")[3]) > 0.85
 
 
 def test_pickle_regressor_partial_fit():
-    X_train, X_test, y_train, _ = _split("diabetes")
+    X_train, X_test, y_train, _ = split_dataset("diabetes")
     est = MLPBackpropRegressor(**_params("sgd", max_iter=5)).fit(X_train, y_train)
     restored = pickle.loads(pickle.dumps(est))
     np.testing.assert_array_equal(restored.predict(X_test), est.predict(X_test))
     restored.partial_fit(X_train, y_train)
     est.partial_fit(X_train, y_train)
-    _assert_same_network(restored, est)
+    assert_same_network(restored, est)
     assert restored.t_ == est.t_
 
 
 @pytest.mark.parametrize("Estimator", [MLPBackpropClassifier, MLPBackpropRegressor])
 def test_joblib_dump_load(tmp_path, Estimator):
     name = "breast_cancer" if Estimator is MLPBackpropClassifier else "diabetes"
-    X_train, X_test, y_train, _ = _split(name)
+    X_train, X_test, y_train, _ = split_dataset(name)
     est = Estimator(**_params("adam", max_iter=10)).fit(X_train, y_train)
     path = tmp_path / "model.joblib"
     joblib.dump(est, path)
     loaded = joblib.load(path)
-    _assert_same_network(loaded, est)
+    assert_same_network(loaded, est)
     np.testing.assert_array_equal(loaded.predict(X_test), est.predict(X_test))
     loaded.partial_fit(X_train, y_train)  # still trainable
     assert loaded.n_iter_ == 1
@@ -332,7 +295,7 @@ def test_joblib_dump_load(tmp_path, Estimator):
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_float32_classifier(solver):
-    X_train, X_test, y_train, y_test = _split("digits")
+    X_train, X_test, y_train, y_test = split_dataset("digits")
     assert X_train.dtype == np.float64
     params = _params(solver)
     est32 = MLPBackpropClassifier(dtype=np.float32, **params).fit(X_train, y_train)
@@ -353,7 +316,7 @@ def test_float32_classifier(solver):
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_float32_regressor(solver):
-    X_train, X_test, y_train, y_test = _split("diabetes")
+    X_train, X_test, y_train, y_test = split_dataset("diabetes")
     params = _params(solver, alpha=1.0, hidden_layer_sizes=(16,))
     est32 = MLPBackpropRegressor(dtype="float32", **params).fit(X_train, y_train)
     est64 = MLPBackpropRegressor(**params).fit(X_train, y_train)
@@ -364,7 +327,7 @@ def test_float32_regressor(solver):
 
 
 def test_dtype_none_follows_input_and_dtype_overrides_it():
-    X_train, X_test, y_train, _ = _split("breast_cancer")
+    X_train, X_test, y_train, _ = split_dataset("breast_cancer")
     X32 = X_train.astype(np.float32)
     est = MLPBackpropClassifier(**_params("adam", max_iter=3)).fit(X32, y_train)
     assert est.coefs_[0].dtype == np.float32
@@ -387,19 +350,19 @@ def test_dtype_none_follows_input_and_dtype_overrides_it():
 @pytest.mark.parametrize("Estimator", [MLPBackpropClassifier, MLPBackpropRegressor])
 def test_same_seed_same_network_bit_for_bit(Estimator, solver):
     name = "breast_cancer" if Estimator is MLPBackpropClassifier else "diabetes"
-    X_train, X_test, y_train, _ = _split(name)
+    X_train, X_test, y_train, _ = split_dataset(name)
     params = _params(solver, max_iter=10, hidden_layer_sizes=(12, 6))
     a = Estimator(**params).fit(X_train, y_train)
     b = Estimator(**params).fit(X_train, y_train)
-    _assert_same_network(a, b)
+    assert_same_network(a, b)
     assert a.loss_curve_ == b.loss_curve_
     assert a.n_iter_ == b.n_iter_
     np.testing.assert_array_equal(a.predict(X_test), b.predict(X_test))
     # A RandomState instance seeded alike gives the same network too.
     c = Estimator(**params | {"random_state": np.random.RandomState(0)})
-    _assert_same_network(c.fit(X_train, y_train), a)
+    assert_same_network(c.fit(X_train, y_train), a)
     # Refitting the same estimator (not warm) also reproduces it.
-    _assert_same_network(a.fit(X_train, y_train), b)
+    assert_same_network(a.fit(X_train, y_train), b)
 
     d = Estimator(**params | {"random_state": 1}).fit(X_train, y_train)
     for x, y in zip(a.coefs_, d.coefs_):
@@ -425,7 +388,7 @@ def _count_forward_passes(monkeypatch):
 
 def test_chunked_prediction_with_small_working_memory(monkeypatch):
     rng = np.random.RandomState(0)
-    X_train, _, y_train, _ = _split("digits")
+    X_train, _, y_train, _ = split_dataset("digits")
     clf = MLPBackpropClassifier(**_params("adam", max_iter=3)).fit(X_train, y_train)
     reg = MLPBackpropRegressor(
         **_params("adam", max_iter=3, hidden_layer_sizes=(16, 8))
@@ -467,27 +430,12 @@ def test_chunked_prediction_with_small_working_memory(monkeypatch):
 # ---------------------------------------------------------------------------
 
 
-def _raise_after(monkeypatch, cls, name, n_calls, exception):
-    """Make ``cls.name`` raise ``exception`` on its call number ``n_calls + 1``."""
-    original = getattr(cls, name)
-    count = [0]
-
-    def patched(self, *args, **kwargs):
-        count[0] += 1
-        if count[0] > n_calls:
-            raise exception
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(cls, name, patched)
-    return count
-
-
 @pytest.mark.parametrize("Optimizer", [Adam, SGD])
 def test_keyboard_interrupt_keeps_a_usable_model(monkeypatch, Optimizer):
-    X_train, X_test, y_train, y_test = _split("digits")
+    X_train, X_test, y_train, y_test = split_dataset("digits")
     solver = "adam" if Optimizer is Adam else "sgd"
     # 1347 rows / batch 200 = 7 steps per epoch: interrupt in the 2nd epoch.
-    _raise_after(monkeypatch, Optimizer, "step", 10, KeyboardInterrupt)
+    raise_after(monkeypatch, Optimizer, "step", 10, KeyboardInterrupt)
     clf = MLPBackpropClassifier(**_params(solver))
     with pytest.warns(UserWarning, match="Training interrupted by user."):
         clf.fit(X_train, y_train)
@@ -508,10 +456,10 @@ def test_keyboard_interrupt_matches_sklearn(monkeypatch):
     """Same seed, interrupted after the same number of steps: same weights."""
     from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
 
-    X_train, X_test, y_train, _ = _split("breast_cancer")
+    X_train, X_test, y_train, _ = split_dataset("breast_cancer")
     params = _params("adam")
-    _raise_after(monkeypatch, Adam, "step", 5, KeyboardInterrupt)
-    _raise_after(monkeypatch, AdamOptimizer, "update_params", 5, KeyboardInterrupt)
+    raise_after(monkeypatch, Adam, "step", 5, KeyboardInterrupt)
+    raise_after(monkeypatch, AdamOptimizer, "update_params", 5, KeyboardInterrupt)
     with pytest.warns(UserWarning, match="Training interrupted by user."):
         ours = MLPBackpropClassifier(**params).fit(X_train, y_train)
     with pytest.warns(UserWarning, match="Training interrupted by user."):
@@ -536,7 +484,7 @@ def test_error_during_warm_start_refit_leaves_model_untouched(
     monkeypatch, Estimator, solver, patch_target
 ):
     name = "digits" if Estimator is MLPBackpropClassifier else "diabetes"
-    X_train, X_test, y_train, _ = _split(name)
+    X_train, X_test, y_train, _ = split_dataset(name)
     est = Estimator(**_params(solver, max_iter=5, warm_start=True))
     est.fit(X_train, y_train)
     saved = copy.deepcopy(est)
@@ -549,7 +497,7 @@ def test_error_during_warm_start_refit_leaves_model_untouched(
     }
 
     cls, method = patch_target
-    _raise_after(monkeypatch, cls, method, 3, RuntimeError("boom"))
+    raise_after(monkeypatch, cls, method, 3, RuntimeError("boom"))
     with pytest.raises(RuntimeError, match="boom"):
         est.fit(X_train, y_train)
     monkeypatch.undo()
@@ -564,11 +512,11 @@ def test_error_during_warm_start_refit_leaves_model_untouched(
         # as continuing from a copy taken before the failed call.
         est.partial_fit(X_train, y_train)
         saved.partial_fit(X_train, y_train)
-        _assert_same_network(est, saved)
+        assert_same_network(est, saved)
     else:
         est.fit(X_train, y_train)
         saved.fit(X_train, y_train)
-        _assert_same_network(est, saved)
+        assert_same_network(est, saved)
 
 
 @pytest.mark.parametrize("solver, patch_target", FAILURE_POINTS)
@@ -577,11 +525,11 @@ def test_error_during_first_fit_leaves_model_unfitted(
     monkeypatch, Estimator, solver, patch_target
 ):
     name = "digits" if Estimator is MLPBackpropClassifier else "diabetes"
-    X_train, X_test, y_train, _ = _split(name)
+    X_train, X_test, y_train, _ = split_dataset(name)
     est = Estimator(**_params(solver, max_iter=5))
     attributes = set(vars(est))
     cls, method = patch_target
-    _raise_after(monkeypatch, cls, method, 3, RuntimeError("boom"))
+    raise_after(monkeypatch, cls, method, 3, RuntimeError("boom"))
     with pytest.raises(RuntimeError, match="boom"):
         est.fit(X_train, y_train)
     with pytest.raises(NotFittedError):

@@ -24,7 +24,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from _versions import SKLEARN_POISSON, SKLEARN_SAMPLE_WEIGHT
+from _helpers import (
+    SKLEARN_POISSON,
+    SKLEARN_SAMPLE_WEIGHT,
+    SOLVERS,
+    STOCHASTIC,
+    assert_same_network,
+    make_data,
+)
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.exceptions import (
     ConvergenceWarning,
@@ -36,14 +43,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from skbp import MLPBackpropClassifier, MLPBackpropRegressor
 
-# Tiny budgets make most fits stop at max_iter: the ConvergenceWarning is noise
-# except in the tests that assert it (pytest.warns records regardless).
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
 CLASSIFICATION_TASKS = ("binary", "multiclass", "multilabel")
 SINGLE_OUTPUT_TASKS = ("binary", "multiclass", "regression")
-STOCHASTIC = ("sgd", "adam")
-SOLVERS = ("sgd", "adam", "lbfgs")
 SMALL = dict(hidden_layer_sizes=(5,), random_state=0)
 
 # Tolerances for "the same computation, different rounding".
@@ -53,28 +54,6 @@ LBFGS = dict(rtol=1e-4, atol=1e-6)
 
 
 # -- helpers ------------------------------------------------------------------
-
-
-def make_data(task, n_samples=40, n_features=4, seed=0):
-    """Small, well-scaled data for `task`; returns (X, y)."""
-    rng = np.random.RandomState(seed)
-    X = rng.randn(n_samples, n_features)
-    signal = X[:, 0] + 0.5 * X[:, 1]
-    if task == "binary":
-        y = (signal > 0).astype(int)
-    elif task == "multiclass":
-        y = np.digitize(signal, [-0.5, 0.5])
-    elif task == "multilabel":
-        y = np.c_[signal > 0, X[:, 2] > 0, X[:, 3] > 0.5].astype(int)
-    elif task == "regression":
-        y = signal + 0.1 * rng.randn(n_samples)
-    elif task == "regression2":
-        y = np.c_[signal, X[:, 2] - X[:, 3]] + 0.1 * rng.randn(n_samples, 2)
-    elif task == "counts":
-        y = rng.poisson(np.exp(0.5 * signal)).astype(float)
-    else:
-        raise ValueError(task)
-    return X, y
 
 
 def classes_of(task):
@@ -106,14 +85,6 @@ def output(est, X):
 
 def public_fitted(est):
     return {a for a in vars(est) if a.endswith("_") and not a.startswith("_")}
-
-
-def assert_same_network(a, b, **tol):
-    assert len(a.coefs_) == len(b.coefs_)
-    for W_a, W_b in zip(a.coefs_, b.coefs_):
-        assert_allclose(W_a, W_b, **tol)
-    for b_a, b_b in zip(a.intercepts_, b.intercepts_):
-        assert_allclose(b_a, b_b, **tol)
 
 
 def params_of(est):

@@ -16,8 +16,6 @@ from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 
 from skbp import MLPBackpropClassifier, MLPBackpropRegressor
 
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
 SETTINGS = settings(
     max_examples=25,
     deadline=None,

@@ -1,4 +1,5 @@
-"""BP1-BP4 against finite differences, and optimizer steps worked out by hand."""
+"""The layer stack (skbp/_network.py): BP1-BP4 against finite differences and
+by hand, the forward pass, chunked prediction."""
 
 import numpy as np
 import pytest
@@ -6,7 +7,6 @@ import pytest
 from skbp import MLPBackpropRegressor
 from skbp._losses import LOSSES
 from skbp._network import LayerStack, Workspace
-from skbp._optimizers import SGD, Adam
 
 HIDDEN = ["identity", "logistic", "tanh", "relu"]
 
@@ -112,42 +112,40 @@ def test_one_sgd_step_by_hand():
     np.testing.assert_allclose(reg.intercepts_[1], [0.065])
 
 
-@pytest.mark.parametrize("nesterov", [False, True])
-def test_sgd_momentum_two_steps_by_hand(nesterov):
-    """velocity = 0.9 v - 0.1 g; step = v, or 0.9 v - 0.1 g with Nesterov."""
-    params = np.array([1.0, -2.0])
-    g1, g2 = np.array([0.5, -1.0]), np.array([0.2, 0.4])
-    sgd = SGD(2, np.float64, learning_rate_init=0.1, momentum=0.9, nesterov=nesterov)
-    sgd.step(params, g1)
-    sgd.step(params, g2)
-    v1 = [-0.05, 0.1]  # -0.1 * g1
-    v2 = [0.9 * -0.05 - 0.02, 0.9 * 0.1 - 0.04]  # [-0.065, 0.05]
-    if nesterov:
-        step1 = [0.9 * -0.05 - 0.05, 0.9 * 0.1 + 0.1]  # [-0.095, 0.19]
-        step2 = [0.9 * -0.065 - 0.02, 0.9 * 0.05 - 0.04]  # [-0.0785, 0.005]
-    else:
-        step1, step2 = v1, v2
-    expected = np.array([1.0, -2.0]) + np.array(step1) + np.array(step2)
-    np.testing.assert_allclose(params, expected)
+def test_predict_chunks_sparse_rows_by_their_stored_entries(monkeypatch):
+    """A wide sparse input is not sized as if dense: few, large chunks."""
+    import scipy.sparse as sp
+
+    stack = LayerStack([1_000_000, 10, 1], "relu", "identity", np.float64)
+    stack.params[:] = 0.01
+    rng = np.random.RandomState(0)
+    rows, cols = rng.randint(2_000, size=20_000), rng.randint(1_000_000, size=20_000)
+    X = sp.csr_matrix((rng.rand(20_000), (rows, cols)), shape=(2_000, 1_000_000))
+    calls = []
+    forward = LayerStack.forward
+
+    def counting(self, X_chunk, *args, **kwargs):
+        calls.append(X_chunk.shape[0])
+        return forward(self, X_chunk, *args, **kwargs)
+
+    monkeypatch.setattr(LayerStack, "forward", counting)
+    out = stack.predict(X, max_bytes=2**20)
+    assert out.shape == (2_000, 1) and len(calls) <= 2  # dense sizing: 250 chunks
+    np.testing.assert_allclose(
+        out,
+        (X @ stack.coefs[0] + stack.intercepts[0]).clip(0) @ stack.coefs[1]
+        + stack.intercepts[1],
+    )
 
 
-def test_adam_first_step_moves_by_learning_rate_against_the_gradient_sign():
-    """Step 1: m = 0.1 g, v = 0.001 g^2, lr_1 = lr sqrt(0.001) / 0.1, so the
-    update is -lr * g / (|g| + eps / sqrt(0.001)) ~ -lr * sign(g)."""
-    params = np.array([1.0, 1.0, 1.0])
-    grad = np.array([3.0, -0.5, 0.0])
-    adam = Adam(3, np.float64, learning_rate_init=0.01)
-    adam.step(params, grad)
-    np.testing.assert_allclose(params, [0.99, 1.01, 1.0], atol=1e-8)
-    assert adam.t == 1
-
-
-def test_invscaling_and_adaptive_schedules():
-    sgd = SGD(1, np.float64, learning_rate_init=0.1, schedule="invscaling", power_t=0.5)
-    sgd.end_epoch(n_samples_seen=99)
-    assert sgd.learning_rate == pytest.approx(0.1 / 10)
-    adaptive = SGD(1, np.float64, learning_rate_init=1e-5, schedule="adaptive")
-    assert adaptive.on_plateau("plateau.", verbose=False) is False
-    assert adaptive.learning_rate == pytest.approx(2e-6)
-    assert adaptive.on_plateau("plateau.", verbose=False) is False  # 4e-7 now
-    assert adaptive.on_plateau("plateau.", verbose=False) is True  # <= 1e-6: stop
+def test_from_arrays_accepts_nested_lists():
+    rng = np.random.RandomState(0)
+    coefs = [rng.randn(3, 4), rng.randn(4, 2)]
+    intercepts = [rng.randn(4), rng.randn(2)]
+    from_lists = LayerStack.from_arrays(
+        [W.tolist() for W in coefs], [b.tolist() for b in intercepts], "tanh", "softmax"
+    )
+    from_arrays = LayerStack.from_arrays(coefs, intercepts, "tanh", "softmax")
+    X = rng.randn(5, 3)
+    assert from_lists.dtype == np.float64
+    np.testing.assert_array_equal(from_lists.predict(X), from_arrays.predict(X))
