@@ -45,8 +45,9 @@ import threading
 
 import numpy as np
 
-# Replaced by numba.prange when the kernels are compiled; the parallel
-# variants below read it as a global.
+# Replaced by numba.prange when the kernels are compiled; each optimizer kernel
+# is compiled twice from one source: serial (prange is then a plain range) and
+# parallel.
 prange = range
 
 # Vectors shorter than this stay on one thread: below it, waking the thread
@@ -62,28 +63,8 @@ _compiled = None
 
 def _adam_step(params, grad, m_s, v_s, penalty_scale, b1, b2, eps_s, c):
     # Same operations and order as skbp._optimizers.Adam.step (scaled moments).
-    for i in range(params.size):
+    for i in prange(params.size):  # a plain loop unless compiled parallel
         g = grad[i] + params[i] * penalty_scale  # L2 penalty's gradient
-        m = m_s[i] * b1 + g
-        v = v_s[i] * b2 + g * g
-        m_s[i] = m
-        v_s[i] = v
-        params[i] -= m / (np.sqrt(v) + eps_s) * c
-
-
-def _adam_step_parallel(params, grad, m_s, v_s, penalty_scale, b1, b2, eps_s, c):
-    for i in prange(params.size):  # numba.prange once compiled
-        g = grad[i] + params[i] * penalty_scale
-        m = m_s[i] * b1 + g
-        v = v_s[i] * b2 + g * g
-        m_s[i] = m
-        v_s[i] = v
-        params[i] -= m / (np.sqrt(v) + eps_s) * c
-
-
-def _adam_step_no_penalty(params, grad, m_s, v_s, b1, b2, eps_s, c):
-    for i in range(params.size):
-        g = grad[i]
         m = m_s[i] * b1 + g
         v = v_s[i] * b2 + g * g
         m_s[i] = m
@@ -93,30 +74,8 @@ def _adam_step_no_penalty(params, grad, m_s, v_s, b1, b2, eps_s, c):
 
 def _sgd_step(params, grad, velocity, penalty_scale, lr, momentum, nesterov):
     # Same operations and order as skbp._optimizers.SGD.step.
-    for i in range(params.size):
+    for i in prange(params.size):  # a plain loop unless compiled parallel
         lr_g = (grad[i] + params[i] * penalty_scale) * lr
-        v = velocity[i] * momentum - lr_g
-        velocity[i] = v
-        if nesterov:
-            params[i] = (params[i] - lr_g) + v * momentum
-        else:
-            params[i] += v
-
-
-def _sgd_step_parallel(params, grad, velocity, penalty_scale, lr, momentum, nesterov):
-    for i in prange(params.size):  # numba.prange once compiled
-        lr_g = (grad[i] + params[i] * penalty_scale) * lr
-        v = velocity[i] * momentum - lr_g
-        velocity[i] = v
-        if nesterov:
-            params[i] = (params[i] - lr_g) + v * momentum
-        else:
-            params[i] += v
-
-
-def _sgd_step_no_penalty(params, grad, velocity, lr, momentum, nesterov):
-    for i in range(params.size):
-        lr_g = grad[i] * lr
         v = velocity[i] * momentum - lr_g
         velocity[i] = v
         if nesterov:
@@ -161,11 +120,9 @@ def _compile():
     return {
         "numba": numba,
         "adam": serial(_adam_step),
-        "adam_parallel": parallel(_adam_step_parallel),
-        "adam_no_penalty": serial(_adam_step_no_penalty),
+        "adam_parallel": parallel(_adam_step),
         "sgd": serial(_sgd_step),
-        "sgd_parallel": parallel(_sgd_step_parallel),
-        "sgd_no_penalty": serial(_sgd_step_no_penalty),
+        "sgd_parallel": parallel(_sgd_step),
         "relu_derivative": serial(_relu_derivative),
         "add_bias_relu": serial(_add_bias_relu),
     }
@@ -237,8 +194,9 @@ class Kernels:
         rest = slice(n_weights, None)
         kernel = k["adam_parallel"] if self._parallel(params.size) else k["adam"]
         kernel(params[w], grad[w], m_s[w], v_s[w], t(penalty_scale), b1, b2, eps_s, c)
-        k["adam_no_penalty"](
-            params[rest], grad[rest], m_s[rest], v_s[rest], b1, b2, eps_s, c
+        # the biases: no penalty (x * 0 adds +-0, which changes no sum)
+        k["adam"](
+            params[rest], grad[rest], m_s[rest], v_s[rest], t(0), b1, b2, eps_s, c
         )
 
     def sgd_step(self, params, grad, velocity, n_weights, penalty_scale, scalars):
@@ -257,9 +215,7 @@ class Kernels:
         kernel(
             params[w], grad[w], velocity[w], t(penalty_scale), lr, momentum, nesterov
         )
-        k["sgd_no_penalty"](
-            params[rest], grad[rest], velocity[rest], lr, momentum, nesterov
-        )
+        k["sgd"](params[rest], grad[rest], velocity[rest], t(0), lr, momentum, nesterov)
 
     def relu_derivative(self, A, Delta):
         """``Delta *= (A > 0)`` in place (BP4's factor for ReLU)."""
