@@ -68,16 +68,19 @@ class TrainingParams:
     def stochastic(self):
         return self.solver in STOCHASTIC_SOLVERS
 
-    def for_data(self, n_samples, *, incremental):
+    def for_data(self, n_samples, *, incremental, validation_given=False):
         """The parameters in force for one call on ``n_samples`` samples.
 
         Early stopping needs a held-out set: ``partial_fit`` (one pass over a
         stream) never holds data out, as in scikit-learn, and data too small
         to split (fewer than 2 validation samples or no training sample left)
         is trained without it, with a warning. Both then stop on the
-        training loss.
+        training loss. A validation set given by the caller
+        (``validation_given``) replaces the split, and these rules.
         """
         if not (self.stochastic and self.early_stopping):
+            return self
+        if validation_given and not incremental:
             return self
         if not incremental:
             if self.validation_fraction == 0:
@@ -229,6 +232,7 @@ def train(
     score,
     stratify,
     incremental,
+    validation=None,
 ):
     """Train ``stack.params`` in place with the solver ``params.solver``.
 
@@ -256,6 +260,10 @@ def train(
         classification).
     incremental : bool
         True for ``partial_fit``: one epoch, optimizer state carried over.
+    validation : tuple ``(X_val, Y_val, sw_val)`` or None, default=None
+        A validation set for early stopping, used instead of holding out
+        ``params.validation_fraction`` of the data; ``Y_val`` is in the form
+        of ``Y``, ``sw_val`` an array or None.
 
     Returns
     -------
@@ -274,6 +282,7 @@ def train(
             score,
             stratify,
             incremental,
+            validation,
         )
     return _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state)
 
@@ -436,11 +445,13 @@ def _fit_stochastic(
     score,
     stratify,
     incremental,
+    validation,
 ):
     """Mini-batch training with SGD or Adam: ``max_iter`` epochs, or one."""
     optimizer = state.optimizer
-    validation = None
-    if params.early_stopping:
+    if not params.early_stopping:
+        validation = None
+    elif validation is None:
         X, X_val, Y, Y_val, sample_weight, sw_val = validation_split(
             X, Y, sample_weight, params.validation_fraction, random_state, stratify
         )
