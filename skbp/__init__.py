@@ -3,10 +3,18 @@
 ``MLPBackpropClassifier`` and ``MLPBackpropRegressor`` are drop-in
 replacements for scikit-learn's ``MLPClassifier`` and ``MLPRegressor``; the
 four backpropagation equations BP1-BP4 are in :mod:`skbp._network`.
+``to_sklearn`` and ``from_sklearn`` convert fitted models between the two.
 """
 
+from ._convert import from_sklearn, to_sklearn
 from ._mlp import MLPBackpropClassifier, MLPBackpropRegressor
 
 __version__ = "0.1.0"
 
-__all__ = ["MLPBackpropClassifier", "MLPBackpropRegressor", "__version__"]
+__all__ = [
+    "MLPBackpropClassifier",
+    "MLPBackpropRegressor",
+    "from_sklearn",
+    "to_sklearn",
+    "__version__",
+]
