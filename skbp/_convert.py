@@ -137,7 +137,7 @@ def to_sklearn(estimator):
                 f"{name}={value!r} (it has no parameter {name!r}); only models "
                 f"with {name}={defaults.get(name)!r} convert."
             )
-    mlp = target_cls(**{name: params[name] for name in known})
+    mlp = target_cls(**{name: params[name] for name in known if name in params})
     try:
         mlp._validate_params()
     except ValueError as error:  # InvalidParameterError names the parameter

@@ -603,7 +603,8 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
             unseen = set(unique_labels(y_val)) - set(self.classes_)
             if y_val.ndim != 1 or unseen:
                 raise ValueError(
-                    f"y_val has classes not in the training y: {sorted(unseen)}; "
+                    "y_val has classes not in the training y: "
+                    f"{np.asarray(sorted(unseen)).tolist()}; "
                     f"classes_ is {self.classes_}."
                 )
         return X_val, self._label_binarizer.transform(y_val)
