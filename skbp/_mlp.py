@@ -781,14 +781,15 @@ def _class_weights(class_weight, Y, classes, y_type, sample_weight):
                 f"multilabel y; y is {y_type}. Use a dict or 'balanced'."
             )
         indices = _class_indices(Y, y_type)[:, 0]
-        weights = [
-            compute_class_weight(
-                class_weight,
-                classes=classes,
-                y=classes[indices],
-                sample_weight=sample_weight,
-            )
-        ]
+        with np.errstate(divide="ignore", invalid="ignore"):  # checked below
+            weights = [
+                compute_class_weight(
+                    class_weight,
+                    classes=classes,
+                    y=classes[indices],
+                    sample_weight=sample_weight,
+                )
+            ]
     elif isinstance(class_weight, dict) or (
         isinstance(class_weight, list) and len(class_weight) != Y.shape[1]
     ):
