@@ -482,9 +482,10 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
     {parameters}
 
     class_weight : dict, list of dict, 'balanced' or None, default=None
-        Weights of the classes, multiplied into ``sample_weight`` (so that the
-        loss, and the early-stopping score, weight each sample by both), as
-        in :class:`~sklearn.linear_model.LogisticRegression`. None: weight 1.
+        Weights of the classes (an skbp extension), multiplied into
+        ``sample_weight`` (so that the loss, and the early-stopping score,
+        weight each sample by both), as in
+        :class:`~sklearn.linear_model.LogisticRegression`. None: weight 1.
         A dict ``{class_label: weight}``: classes left out weigh 1. 'balanced':
         ``n_samples / (n_classes * np.bincount(y))``, counted with the sample
         weights. For multilabel y, each label is a binary output: 'balanced'
@@ -494,7 +495,7 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         of y at once, so ``partial_fit`` is not available with it (as in
         :class:`~sklearn.linear_model.SGDClassifier`): compute the weights on
         a sample with :func:`~sklearn.utils.class_weight.compute_class_weight`
-        and pass them as a dict. *skbp extension.*
+        and pass them as a dict.
 
     Attributes
     ----------
