@@ -204,7 +204,7 @@ class _BaseMLP(BaseEstimator):
         Y = Y.astype(dtype, copy=False)
         class_weight = self._class_weight_of(Y, sample_weight, X)
         sample_weight = self._validate_sample_weight(
-            _times(sample_weight, class_weight, Y, X.shape[0]), X, dtype
+            _times(sample_weight, class_weight, Y), X, dtype
         )
         validation = self._validate_validation_set(
             *validation, Y.shape[1], dtype, class_weight
@@ -331,7 +331,7 @@ class _BaseMLP(BaseEstimator):
             sample_weight_val = _check_sample_weight(
                 sample_weight_val, X_val, dtype=np.float64, ensure_non_negative=True
             )
-        sw_val = _times(sample_weight_val, cw, Y_val, X_val.shape[0])
+        sw_val = _times(sample_weight_val, cw, Y_val)
         if sw_val is not None:
             sw_val = sw_val.astype(dtype)
             if not sw_val.sum() > 0:
@@ -821,7 +821,7 @@ def _class_weights(class_weight, Y, classes, y_type, sample_weight):
     return [np.asarray(w, dtype=np.float64) for w in weights]
 
 
-def _times(sample_weight, class_weight, Y, n_samples):
+def _times(sample_weight, class_weight, Y):
     """``sample_weight`` (or ones) times the class weights, or as it was."""
     if class_weight is None:
         return sample_weight
