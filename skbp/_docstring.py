@@ -66,10 +66,12 @@ early_stopping : bool, default=False
     small to split (fewer than 2 validation samples, or no training sample
     left) is trained without early stopping, with a warning; ``partial_fit``
     never holds data out (as in scikit-learn). Both then stop on the
-    training loss.
+    training loss. A validation set of your own, ``fit(X, y, X_val=...,
+    y_val=...)``, is monitored instead of a held-out part of X.
 
 validation_fraction : float, default=0.1
-    Share of the training data held out for early stopping, in (0, 1).
+    Share of the training data held out for early stopping, in (0, 1);
+    ignored when ``fit`` is given ``X_val`` and ``y_val``.
 
 beta_1, beta_2 : float, default=0.9, 0.999
     Decay rates of Adam's moment estimates, in [0, 1).

@@ -27,7 +27,7 @@ from sklearn.base import (
 )
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import check_random_state, column_or_1d
+from sklearn.utils import check_random_state, column_or_1d, compute_class_weight
 from sklearn.utils._param_validation import (
     Interval,
     InvalidParameterError,
@@ -250,8 +250,11 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
 
     # -- fitting ------------------------------------------------------------
 
-    def _fit(self, X, y, sample_weight, incremental):
-        """Validate, build the network, train, publish: every fit goes here."""
+    def _fit(self, X, y, sample_weight, incremental, validation=(None, None, None)):
+        """Validate, build the network, train, publish: every fit goes here.
+
+        ``validation`` is ``fit``'s ``(X_val, y_val, sample_weight_val)``.
+        """
         hidden_layer_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -267,7 +270,13 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
         # else: dense rows are cast batch by batch as they are gathered, so
         # dtype=float32 on float64 input needs no float32 copy of the data.
         Y = Y.astype(dtype, copy=False)
-        sample_weight = self._validate_sample_weight(sample_weight, X, dtype)
+        class_weight = self._class_weight_of(Y, sample_weight, X)
+        sample_weight = self._validate_sample_weight(
+            _times(sample_weight, class_weight, Y), X, dtype
+        )
+        validation = self._validate_validation_set(
+            *validation, Y.shape[1], dtype, class_weight
+        )
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
         random_state = check_random_state(self.random_state)
 
@@ -275,7 +284,7 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
             layer_units, self.activation, self._output_activation(Y), dtype
         )
         params = TrainingParams.from_dict(self.get_params()).for_data(
-            X.shape[0], incremental=incremental
+            X.shape[0], incremental=incremental, validation_given=validation is not None
         )
         if first_pass:
             stack.glorot_uniform_init(random_state)
@@ -302,6 +311,7 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
                 stratify=is_classifier(self),
                 incremental=incremental,
                 monitor=monitor,
+                validation=validation,
             )
         if not np.isfinite(stack.params).all():
             raise ValueError(NON_FINITE_MESSAGE)
@@ -373,6 +383,63 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
             )
         return sample_weight
 
+    def _class_weight_of(self, Y, sample_weight, X):
+        """Class weights for training on ``Y`` (the classifier has them)."""
+        return None
+
+    def _validate_validation_set(
+        self, X_val, y_val, sample_weight_val, n_outputs, dtype, cw
+    ):
+        """``fit``'s validation set as ``(X_val, Y_val, sw_val)``, or None.
+
+        HistGradientBoosting's rules: X_val and y_val together, and only with
+        early stopping. Validated like the training data (same features,
+        targets of the same kind, classes among ``classes_``), cast to
+        ``dtype``, weighted by ``sample_weight_val`` times the class weights.
+        """
+        if X_val is None and y_val is None:
+            if sample_weight_val is not None:
+                raise ValueError(
+                    "sample_weight_val is provided, but X_val and y_val were not "
+                    "provided."
+                )
+            return None
+        if y_val is None:
+            raise ValueError("X_val is provided, but y_val was not provided.")
+        if X_val is None:
+            raise ValueError("y_val is provided, but X_val was not provided.")
+        if not self.early_stopping or self.solver not in STOCHASTIC_SOLVERS:
+            raise ValueError(
+                "X_val and y_val are passed to fit, but they are used only by early "
+                f"stopping, and early_stopping={self.early_stopping}, solver="
+                f"{self.solver!r}. Use early_stopping=True with solver 'adam' or "
+                "'sgd', or leave X_val and y_val out."
+            )
+        X_val, Y_val = self._validate_validation_data(X_val, y_val)
+        if Y_val.shape[1] != n_outputs:
+            raise ValueError(
+                f"y_val has {Y_val.shape[1]} output(s), but the training y has "
+                f"{n_outputs}."
+            )
+        _check_representable(X_val, dtype, "X_val")
+        _check_representable(Y_val, dtype, "y_val")
+        if sp.issparse(X_val):
+            X_val = X_val.astype(dtype, copy=False).tocsr()
+        if sample_weight_val is not None:
+            _check_representable(sample_weight_val, dtype, "sample_weight_val")
+            sample_weight_val = _check_sample_weight(
+                sample_weight_val, X_val, dtype=np.float64, ensure_non_negative=True
+            )
+        sw_val = _times(sample_weight_val, cw, Y_val)
+        if sw_val is not None:
+            sw_val = sw_val.astype(dtype)
+            if not sw_val.sum() > 0:
+                raise ValueError(
+                    "The validation set has zero total weight (sample_weight_val "
+                    "times class weights); give some samples a positive weight."
+                )
+        return X_val, Y_val.astype(dtype, copy=False), sw_val
+
     def _check_same_network_shape(self, stack, Y):
         """warm_start / partial_fit continue only a network of the same shape."""
         expected = [W.shape for W in stack.coefs]
@@ -386,7 +453,16 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
             )
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        *,
+        X_val=None,
+        y_val=None,
+        sample_weight_val=None,
+    ):
         """Fit the model to data matrix X and target(s) y.
 
         Parameters
@@ -398,6 +474,20 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
             in regression).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative sample weights.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), default=None
+            A validation set for early stopping, monitored instead of holding
+            out ``validation_fraction`` of X (which is then ignored). Needs
+            ``y_val`` and ``early_stopping=True`` with solver 'adam' or 'sgd',
+            as ``HistGradientBoostingClassifier.fit``'s. In a ``Pipeline``,
+            ``Pipeline(..., transform_input=["X_val"])`` transforms it like X;
+            with metadata routing, request it by
+            ``set_fit_request(X_val=True, y_val=True)``. *skbp extension.*
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``, of the same kind as y (classes among those
+            of y).
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Non-negative weights of the validation samples in the score (times
+            the class weights); needs ``X_val``.
 
         Returns
         -------
@@ -405,7 +495,13 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
             The fitted estimator.
         """
         with _restored_on_failure(self):
-            return self._fit(X, y, sample_weight, incremental=False)
+            return self._fit(
+                X,
+                y,
+                sample_weight,
+                incremental=False,
+                validation=(X_val, y_val, sample_weight_val),
+            )
 
     def _has_partial_fit(self):
         return self.solver in STOCHASTIC_SOLVERS
@@ -484,6 +580,22 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
     ----------
     {parameters}
 
+    class_weight : dict, list of dict, 'balanced' or None, default=None
+        Weights of the classes (an skbp extension), multiplied into
+        ``sample_weight`` (so that the loss, and the early-stopping score,
+        weight each sample by both), as in
+        :class:`~sklearn.linear_model.LogisticRegression`. None: weight 1.
+        A dict ``{class_label: weight}``: classes left out weigh 1. 'balanced':
+        ``n_samples / (n_classes * np.bincount(y))``, counted with the sample
+        weights. For multilabel y, each label is a binary output: 'balanced'
+        balances every label and multiplies the weights of a sample's labels
+        (as :func:`~sklearn.utils.class_weight.compute_sample_weight`), and a
+        list has one dict ``{0: w0, 1: w1}`` per label. 'balanced' needs all
+        of y at once, so ``partial_fit`` is not available with it (as in
+        :class:`~sklearn.linear_model.SGDClassifier`): compute the weights on
+        a sample with :func:`~sklearn.utils.class_weight.compute_class_weight`
+        and pass them as a dict.
+
     Attributes
     ----------
     classes_ : ndarray or list of ndarray
@@ -498,7 +610,21 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
     >>> clf = MLPBackpropClassifier(solver="lbfgs", random_state=0).fit(X, y)
     >>> clf.predict(X[:3])
     array([0, 0, 0])
+
+    Balanced class weights on an imbalanced problem:
+
+    >>> from sklearn.datasets import make_classification
+    >>> X, y = make_classification(weights=[0.9], random_state=0)
+    >>> clf = MLPBackpropClassifier(class_weight="balanced", max_iter=500,
+    ...                             random_state=0).fit(X, y)
+    >>> clf.predict(X[:3]).shape
+    (3,)
     """
+
+    _parameter_constraints: dict = {
+        **_BaseMLP._parameter_constraints,
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
+    }
 
     def __init__(
         self,
@@ -527,6 +653,7 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         n_iter_no_change=10,
         max_fun=15000,
         dtype=None,
+        class_weight=None,
     ):
         _store_init_arguments(self, locals())
 
@@ -562,7 +689,50 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         Y = self._label_binarizer.transform(y)
         return X, Y
 
-    @available_if(_BaseMLP._has_partial_fit)
+    def _validate_validation_data(self, X_val, y_val):
+        X_val, y_val = self._validate_X_y(X_val, y_val, reset=False)
+        _check_label_types(y_val)
+        check_classification_targets(y_val)
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            if y_val.ndim != 2 or not type_of_target(y_val).startswith("multilabel"):
+                raise ValueError(
+                    "y is a multilabel indicator matrix, so y_val must be one too, "
+                    f"got y_val of type {type_of_target(y_val)!r}."
+                )
+        else:
+            unseen = set(unique_labels(y_val)) - set(self.classes_)
+            if y_val.ndim != 1 or unseen:
+                raise ValueError(
+                    "y_val has classes not in the training y: "
+                    f"{np.asarray(sorted(unseen)).tolist()}; "
+                    f"classes_ is {self.classes_}."
+                )
+        return X_val, self._label_binarizer.transform(y_val)
+
+    def _class_weight_of(self, Y, sample_weight, X):
+        if self.class_weight is None:
+            return None
+        sw = None
+        if sample_weight is not None:
+            sw = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        weights = _class_weights(
+            self.class_weight, Y, self.classes_, self._label_binarizer.y_type_, sw
+        )
+        return _ClassWeight(weights, self._label_binarizer.y_type_)
+
+    def _partial_fit_available(self):
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError(
+                "partial_fit is not available with class_weight='balanced', which "
+                "needs all of y at once. Compute the weights on a large enough "
+                "sample of y with sklearn.utils.class_weight.compute_class_weight "
+                "and pass them as a dict {class_label: weight}."
+            )
+        return self._has_partial_fit()
+
+    @available_if(_partial_fit_available)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
@@ -674,6 +844,92 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         return tags
 
 
+class _ClassWeight:
+    """Per-class weights of each output, applied to binarized targets ``Y``.
+
+    ``weights[j][c]`` is the weight of class index ``c`` of output ``j``: one
+    output for binary and multiclass y, one binary output per label for
+    multilabel y.
+    """
+
+    def __init__(self, weights, y_type):
+        self.weights = weights
+        self.y_type = y_type
+
+    def per_sample(self, Y):
+        """Weight of every row of ``Y``: (n_samples,) float64."""
+        indices = _class_indices(Y, self.y_type)
+        per_sample = np.ones(Y.shape[0])
+        for j, weights in enumerate(self.weights):
+            per_sample *= weights[indices[:, j]]
+        return per_sample
+
+
+def _class_indices(Y, y_type):
+    """Class index of every row of binarized ``Y``, per output: (n, n_outputs)."""
+    if y_type == "multiclass":
+        return Y.argmax(axis=1)[:, None]
+    return (Y > 0).astype(np.intp)  # binary (one column), or one per label
+
+
+def _class_weights(class_weight, Y, classes, y_type, sample_weight):
+    """``class_weight`` resolved into a weight per class index, per output."""
+    if not y_type.startswith("multilabel"):
+        if isinstance(class_weight, list):
+            raise ValueError(
+                "class_weight may be a list (one dict per label) only for "
+                f"multilabel y; y is {y_type}. Use a dict or 'balanced'."
+            )
+        indices = _class_indices(Y, y_type)[:, 0]
+        with np.errstate(divide="ignore", invalid="ignore"):  # checked below
+            weights = [
+                compute_class_weight(
+                    class_weight,
+                    classes=classes,
+                    y=classes[indices],
+                    sample_weight=sample_weight,
+                )
+            ]
+    elif isinstance(class_weight, dict) or (
+        isinstance(class_weight, list) and len(class_weight) != Y.shape[1]
+    ):
+        raise ValueError(
+            f"For multilabel y with {Y.shape[1]} labels, class_weight must be "
+            "'balanced' or a list of one dict {0: w0, 1: w1} per label, got "
+            f"{class_weight!r}."
+        )
+    else:
+        weights = []
+        for j in range(Y.shape[1]):
+            column = (Y[:, j] > 0).astype(np.intp)
+            if class_weight == "balanced":
+                counts = np.bincount(column, weights=sample_weight, minlength=2)
+                present = counts > 0
+                w = np.ones(2)
+                w[present] = counts.sum() / (present.sum() * counts[present])
+            else:
+                w = compute_class_weight(
+                    class_weight[j], classes=np.arange(2), y=column
+                )
+            weights.append(w)
+    if not all(np.isfinite(w).all() and (w >= 0).all() for w in weights):
+        raise ValueError(
+            f"class_weight={class_weight!r} gives non-finite or negative class "
+            "weights (for 'balanced': a class whose samples all weigh 0)."
+        )
+    return [np.asarray(w, dtype=np.float64) for w in weights]
+
+
+def _times(sample_weight, class_weight, Y):
+    """``sample_weight`` (or ones) times the class weights, or as it was."""
+    if class_weight is None:
+        return sample_weight
+    per_sample = class_weight.per_sample(Y)
+    if sample_weight is None:
+        return per_sample
+    return np.asarray(sample_weight, dtype=np.float64) * per_sample
+
+
 def _accuracy_of_outputs(label_binarizer, Y_pred, Y_true, sample_weight):
     """Accuracy of network outputs ``Y_pred`` against binarized ``Y_true``."""
     y_pred = label_binarizer.inverse_transform(Y_pred)
@@ -781,6 +1037,9 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
             )
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         return X, Y
+
+    def _validate_validation_data(self, X_val, y_val):
+        return self._validate_input(X_val, y_val, incremental=False, reset=False)
 
     @available_if(_BaseMLP._has_partial_fit)
     @_fit_context(prefer_skip_nested_validation=True)

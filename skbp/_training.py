@@ -69,16 +69,19 @@ class TrainingParams:
     def stochastic(self):
         return self.solver in STOCHASTIC_SOLVERS
 
-    def for_data(self, n_samples, *, incremental):
+    def for_data(self, n_samples, *, incremental, validation_given=False):
         """The parameters in force for one call on ``n_samples`` samples.
 
         Early stopping needs a held-out set: ``partial_fit`` (one pass over a
         stream) never holds data out, as in scikit-learn, and data too small
         to split (fewer than 2 validation samples or no training sample left)
         is trained without it, with a warning. Both then stop on the
-        training loss.
+        training loss. A validation set given by the caller
+        (``validation_given``) replaces the split, and these rules.
         """
         if not (self.stochastic and self.early_stopping):
+            return self
+        if validation_given and not incremental:
             return self
         if not incremental:
             if self.validation_fraction == 0:
@@ -248,6 +251,7 @@ def train(
     stratify,
     incremental,
     monitor=None,
+    validation=None,
 ):
     """Train ``stack.params`` in place with the solver ``params.solver``.
 
@@ -278,6 +282,10 @@ def train(
     monitor : object or None
         Told of every epoch (or L-BFGS iteration) and able to stop training
         (:class:`NoMonitor` says how); the estimators' callbacks use it.
+    validation : tuple ``(X_val, Y_val, sw_val)`` or None, default=None
+        A validation set for early stopping, used instead of holding out
+        ``params.validation_fraction`` of the data; ``Y_val`` is in the form
+        of ``Y``, ``sw_val`` an array or None.
 
     Returns
     -------
@@ -298,6 +306,7 @@ def train(
             stratify,
             incremental,
             monitor,
+            validation,
         )
     return _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state, monitor)
 
@@ -461,11 +470,13 @@ def _fit_stochastic(
     stratify,
     incremental,
     monitor,
+    validation,
 ):
     """Mini-batch training with SGD or Adam: ``max_iter`` epochs, or one."""
     optimizer = state.optimizer
-    validation = None
-    if params.early_stopping:
+    if not params.early_stopping:
+        validation = None
+    elif validation is None:
         X, X_val, Y, Y_val, sample_weight, sw_val = validation_split(
             X, Y, sample_weight, params.validation_fraction, random_state, stratify
         )

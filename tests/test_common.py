@@ -12,6 +12,14 @@ INSTANCES = [
         hidden_layer_sizes=(16, 8), activation="tanh", learning_rate_init=0.01, **FAST
     ),
     MLPBackpropClassifier(solver="lbfgs", **FAST),
+    MLPBackpropClassifier(class_weight="balanced", **FAST),
+    MLPBackpropClassifier(solver="lbfgs", class_weight="balanced", **FAST),
+    MLPBackpropClassifier(
+        solver="sgd",
+        learning_rate_init=0.05,
+        class_weight="balanced",
+        **FAST,
+    ),
     MLPBackpropRegressor(**FAST),
     MLPBackpropRegressor(solver="sgd", learning_rate_init=0.01, **FAST),
     MLPBackpropRegressor(
