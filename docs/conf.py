@@ -79,6 +79,7 @@ sphinx_gallery_conf = {
     "matplotlib_animations": False,
     "within_subsection_order": "FileNameSortKey",
     "show_memory": False,
+    "write_computation_times": False,  # its page loads scripts from CDNs
     "image_scrapers": ("matplotlib",),
 }
 
@@ -119,5 +120,27 @@ def _write_untrusted_table(app):
         out.write_text(text)
 
 
+def _skip_metadata_request_methods(app, what, name, obj, skip, options):
+    """Leave out scikit-learn's generated ``set_*_request`` methods.
+
+    They are documented by scikit-learn (metadata routing) and their docstrings
+    link to scikit-learn's glossary, which an offline build cannot resolve.
+    """
+    if name.startswith("set_") and name.endswith("_request"):
+        return True
+    return None
+
+
+def _quote_shape_references(app, what, name, obj, options, lines):
+    """``(n_features_in_,)`` in a type line reads as a link target in reST.
+
+    Quote it as scikit-learn's docstrings do: ``(`n_features_in_`,)``.
+    """
+    for index, line in enumerate(lines):
+        lines[index] = line.replace("(n_features_in_,)", "(`n_features_in_`,)")
+
+
 def setup(app):
     app.connect("builder-inited", _write_untrusted_table)
+    app.connect("autodoc-skip-member", _skip_metadata_request_methods)
+    app.connect("autodoc-process-docstring", _quote_shape_references)
