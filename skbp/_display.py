@@ -78,6 +78,10 @@ class LossCurveDisplay:
     def plot(self, ax=None, **kwargs):
         """Plot the curves.
 
+        Draws the training loss against the epoch (or L-BFGS iteration) on
+        ``ax``, and the validation scores, when there are any, on a second y
+        axis sharing ``ax``'s x axis.
+
         Parameters
         ----------
         ax : matplotlib.axes.Axes, default=None
@@ -91,6 +95,10 @@ class LossCurveDisplay:
         display : LossCurveDisplay
             This object, with its artists stored in ``line_``, ``ax_`` and
             ``figure_`` (and ``validation_line_``, ``ax_validation_``).
+
+        See Also
+        --------
+        LossCurveDisplay.from_estimator : Build the display from a fitted estimator.
 
         Examples
         --------
@@ -137,6 +145,9 @@ class LossCurveDisplay:
     def from_estimator(cls, estimator, *, ax=None, **kwargs):
         """Plot the loss curve of a fitted MLP.
 
+        Reads ``loss_curve_`` (and ``validation_scores_``, when early stopping
+        recorded them) from the estimator and draws them with :meth:`plot`.
+
         Parameters
         ----------
         estimator : estimator instance
@@ -158,6 +169,10 @@ class LossCurveDisplay:
         ------
         sklearn.exceptions.NotFittedError
             If ``estimator`` is not fitted.
+
+        See Also
+        --------
+        LossCurveDisplay.plot : Draw a display built from data.
 
         Examples
         --------
