@@ -114,7 +114,7 @@ def _write_untrusted_table(app):
         rows.append(f"   * - ``{key}``")
         rows.append("     - " + ", ".join(f"``{t}``" for t in types))
     text = ".. list-table::\n   :header-rows: 1\n\n" + "\n".join(rows) + "\n"
-    out = Path(app.srcdir) / "generated" / "skops_untrusted.rst"
+    out = Path(app.srcdir) / "generated" / "skops_untrusted.inc"
     out.parent.mkdir(exist_ok=True)
     if not out.exists() or out.read_text() != text:
         out.write_text(text)

@@ -51,3 +51,10 @@ for row, solver in enumerate(solvers):
         ax.set(xlabel="", ylabel="")
 fig.tight_layout()
 plt.show()
+
+# %%
+# With the same 150 epochs, L-BFGS and Adam bend the boundary around the moons for
+# the non-linear activations, while plain SGD with logistic units has barely started:
+# the logistic function's small slope (at most 1/4) shrinks every delta of BP4 on its
+# way back. ``identity`` stays a straight line whatever the solver: a stack of linear
+# layers is linear.
