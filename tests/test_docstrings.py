@@ -24,6 +24,8 @@ matplotlib.use("Agg")
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 DOCTEST_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+# Pages whose snippets need a package of the ``docs`` extra.
+PAGE_REQUIRES = {"persistence.rst": "skops"}
 
 # numpydoc error codes we accept, and why. Keep this list short.
 ALLOWED_EVERYWHERE = {
@@ -108,6 +110,8 @@ def test_numpydoc_validation(name, obj, is_method):
     "page", sorted(p.name for p in DOCS.glob("*.rst")) if DOCS.is_dir() else []
 )
 def test_docs_page_snippets_run(page):
+    if page in PAGE_REQUIRES:
+        pytest.importorskip(PAGE_REQUIRES[page])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         results = doctest.testfile(
