@@ -131,16 +131,6 @@ def _skip_metadata_request_methods(app, what, name, obj, skip, options):
     return None
 
 
-def _quote_shape_references(app, what, name, obj, options, lines):
-    """``(n_features_in_,)`` in a type line reads as a link target in reST.
-
-    Quote it as scikit-learn's docstrings do: ``(`n_features_in_`,)``.
-    """
-    for index, line in enumerate(lines):
-        lines[index] = line.replace("(n_features_in_,)", "(`n_features_in_`,)")
-
-
 def setup(app):
     app.connect("builder-inited", _write_untrusted_table)
     app.connect("autodoc-skip-member", _skip_metadata_request_methods)
-    app.connect("autodoc-process-docstring", _quote_shape_references)

@@ -120,7 +120,7 @@ intercepts_ : list of ndarray of shape (n_out,)
 n_features_in_ : int
     Number of features seen during fit.
 
-feature_names_in_ : ndarray of shape (n_features_in_,)
+feature_names_in_ : ndarray of shape (`n_features_in_`,)
     Names of features seen during fit, when X has string column names.
 
 n_iter_ : int
