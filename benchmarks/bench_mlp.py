@@ -78,8 +78,10 @@ ESTIMATORS = {
 # are several). Once skbp has its numba kernels, add e.g.
 #     "numba": lambda: skbp.config_context(kernels="numba"),
 SKBP_KERNELS: dict[str, Callable[[], contextlib.AbstractContextManager]] = {
-    "numpy": contextlib.nullcontext,
+    "numpy": lambda: skbp.config_context(kernels="numpy"),
 }
+if importlib.util.find_spec("numba") is not None:  # the "fast" extra
+    SKBP_KERNELS["numba"] = lambda: skbp.config_context(kernels="numba")
 progress = functools.partial(print, "[bench_mlp]", file=sys.stderr, flush=True)
 FIT_COLUMNS = (
     "case | threads | skbp s/epoch | sklearn s/epoch | "
