@@ -17,6 +17,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import log_expit
 from sklearn import get_config
 from sklearn.base import (
     BaseEstimator,
@@ -42,9 +43,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._activations import OUTPUT_ACTIVATIONS
+from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation
 from ._docstring import ATTRIBUTES, PARAMETERS, fill_doc
-from ._losses import LOSSES
+from ._losses import LOSSES, huber_loss
 from ._network import LayerStack
 from ._training import (
     NON_FINITE_MESSAGE,
@@ -119,7 +120,7 @@ class _BaseMLP(BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), Activation, list, tuple],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -152,6 +153,7 @@ class _BaseMLP(BaseEstimator):
             Options(type, {np.float32, np.float64}),
             StrOptions({"float32", "float64"}),
         ],
+        "output_activation": [None, StrOptions(set(OUTPUT_ACTIVATIONS)), Activation],
     }
 
     # -- parameters ---------------------------------------------------------
@@ -203,9 +205,7 @@ class _BaseMLP(BaseEstimator):
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
         random_state = check_random_state(self.random_state)
 
-        stack = LayerStack(
-            layer_units, self.activation, self._output_activation(Y), dtype
-        )
+        stack = self._layer_stack(layer_units, Y, dtype)
         params = TrainingParams.from_dict(self.get_params()).for_data(
             X.shape[0], incremental=incremental
         )
@@ -222,7 +222,7 @@ class _BaseMLP(BaseEstimator):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             state = train(
                 stack,
-                LOSSES[self._loss_name(stack.output_activation.name)],
+                self._loss(stack),
                 X,
                 Y,
                 sample_weight,
@@ -237,6 +237,27 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(NON_FINITE_MESSAGE)
         self._publish(stack, state)
         return self
+
+    def _layer_stack(self, layer_units, Y, dtype):
+        """An empty network of the configured activations, checked with the loss.
+
+        Per-layer activations must be known names or :class:`Activation`
+        objects; user-defined ones are checked by finite differences; the
+        output activation must suit the loss (a ValueError names both).
+        """
+        hidden = self.activation
+        for k, sigma in enumerate(hidden if isinstance(hidden, list | tuple) else []):
+            if not isinstance(sigma, Activation) and sigma not in HIDDEN_ACTIVATIONS:
+                raise ValueError(
+                    f"activation[{k}]={sigma!r} is not an activation: use one of "
+                    f"{sorted(HIDDEN_ACTIVATIONS)} or an skbp.Activation."
+                )
+        stack = LayerStack(layer_units, hidden, self._output_activation(Y), dtype)
+        for sigma in dict.fromkeys(stack.activations):
+            if isinstance(sigma, Activation):
+                sigma.check()
+        self._loss(stack).check_output(stack.output_activation, layer_units[-1])
+        return stack
 
     def _publish(self, stack, state):
         """Set the fitted attributes from a trained network and its state.
@@ -322,8 +343,11 @@ class _BaseMLP(BaseEstimator):
         -------
         ndarray of shape (n_samples, n_outputs), in the network's dtype.
         """
+        output = self.out_activation_
+        if output not in OUTPUT_ACTIVATIONS:  # a user-defined Activation
+            output = self.output_activation
         stack = LayerStack.from_arrays(
-            self.coefs_, self.intercepts_, self.activation, self.out_activation_
+            self.coefs_, self.intercepts_, self.activation, output
         )
         _check_representable(X, stack.dtype, "X")
         working_mib = min(get_config()["working_memory"], _PREDICT_CHUNK_MIB)
@@ -385,6 +409,19 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
     ----------
     {parameters}
 
+    output_activation : {'logistic', 'softmax'} or None, default=None
+        Output units. None: softmax for multiclass targets, logistic for
+        binary and multilabel ones (scikit-learn's). 'logistic' on a
+        multiclass target trains one-vs-rest units, and ``predict_proba``
+        normalises them to sum to one; 'softmax' needs a multiclass target.
+        *skbp extension.*
+
+    loss : {'log_loss', 'squared_error'}, default='log_loss'
+        Cost minimised. 'squared_error' is the quadratic cost
+        ``0.5 * mean_i sum_k (y_ik - p_ik)**2`` on the one-hot targets; with
+        ``output_activation='logistic'`` this is the seed's network, trained
+        through the general BP1 ``f'(a) * sigma'(z)``. *skbp extension.*
+
     Attributes
     ----------
     classes_ : ndarray or list of ndarray
@@ -428,16 +465,40 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         n_iter_no_change=10,
         max_fun=15000,
         dtype=None,
+        output_activation=None,
+        loss="log_loss",
     ):
         _store_init_arguments(self, locals())
 
-    def _loss_name(self, output_activation):
-        return "log_loss" if output_activation == "softmax" else "binary_log_loss"
+    _parameter_constraints: dict = {
+        **_BaseMLP._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+    }
+
+    def _loss(self, stack):
+        if self.loss == "squared_error":
+            return LOSSES["squared_error"]
+        if stack.output_activation.name == "softmax":
+            return LOSSES["log_loss"]
+        return LOSSES["binary_log_loss"]  # one logistic unit per class or label
 
     def _output_activation(self, Y):
-        return (
-            "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
-        )
+        multiclass = self._label_binarizer.y_type_ == "multiclass"
+        output = self.output_activation
+        if output is None:
+            return "softmax" if multiclass else "logistic"
+        if not isinstance(output, str) or output not in ("logistic", "softmax"):
+            raise ValueError(
+                f"output_activation={output!r} with loss={self.loss!r}: a classifier "
+                "needs probabilities, use 'logistic', 'softmax' or None."
+            )
+        if output == "softmax" and not multiclass:
+            raise ValueError(
+                f"output_activation='softmax' with loss={self.loss!r} needs a "
+                "multiclass target (mutually exclusive classes, 3 or more); this "
+                f"target is {self._label_binarizer.y_type_}: use 'logistic' or None."
+            )
+        return output
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = self._validate_X_y(X, y, reset)
@@ -567,6 +628,10 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
             return np.zeros_like(logits), OUTPUT_ACTIVATIONS["softmax"]
         if self._label_binarizer.y_type_ == "binary":
             logits = np.hstack([-logits, logits])
+        elif self._label_binarizer.y_type_ == "multiclass" and (
+            self.out_activation_ == "logistic"
+        ):  # one-vs-rest units: softmax(log p) = p / sum(p), normalised
+            return log_expit(logits), OUTPUT_ACTIVATIONS["softmax"]
         return logits, OUTPUT_ACTIVATIONS[self.out_activation_]
 
     def __sklearn_tags__(self):
@@ -609,13 +674,29 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
 
     Parameters
     ----------
-    loss : {'squared_error', 'poisson'}, default='squared_error'
+    loss : {'squared_error', 'poisson', 'absolute_error', 'huber'}, \
+            default='squared_error'
         'squared_error' is ``0.5 * mean_i sum_k (y_ik - p_ik)**2``: summed over
         the outputs, so that it agrees with its gradient (scikit-learn averages
         over outputs too, its issue 8349; the two agree for one output).
         'poisson' is the half Poisson deviance; y must be non-negative.
+        'absolute_error' is ``mean_i sum_k |y_ik - p_ik|``; 'huber' is
+        quadratic for residuals up to ``huber_delta`` and linear beyond
+        (both *skbp extensions*).
 
     {parameters}
+
+    output_activation : str, Activation or None, default=None
+        Output units: None is the loss's link (identity; exp for 'poisson'),
+        scikit-learn's. Otherwise 'identity', 'logistic', 'tanh', 'softmax'
+        (2 or more outputs), 'exp', any hidden activation, or an
+        :class:`~skbp.Activation`; 'poisson' needs positive outputs ('exp',
+        'softplus' or 'logistic'). Non-canonical pairs train through the
+        general BP1 ``f'(a) * sigma'(z)``. *skbp extension.*
+
+    huber_delta : float, default=1.0
+        Threshold of ``loss='huber'``: residuals beyond it cost linearly.
+        *skbp extension.*
 
     Attributes
     ----------
@@ -633,7 +714,8 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
 
     _parameter_constraints: dict = {
         **_BaseMLP._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
+        "loss": [StrOptions({"squared_error", "poisson", "absolute_error", "huber"})],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -664,14 +746,20 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         n_iter_no_change=10,
         max_fun=15000,
         dtype=None,
+        output_activation=None,
+        huber_delta=1.0,
     ):
         _store_init_arguments(self, locals())
 
-    def _loss_name(self, output_activation):
-        return self.loss
+    def _loss(self, stack):
+        return (
+            huber_loss(self.huber_delta) if self.loss == "huber" else LOSSES[self.loss]
+        )
 
     def _output_activation(self, Y):
-        return LOSSES[self.loss].output_activation
+        if self.output_activation is None:
+            return LOSSES[self.loss].output_activation
+        return self.output_activation
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = self._validate_X_y(X, y, reset, y_numeric=True)
