@@ -245,8 +245,11 @@ def _elu_derivative(A, delta):
 
 
 def _softplus(Z):
-    # log(1 + exp(z)), without overflow
-    np.logaddexp(0, Z, out=Z)
+    # log(1 + exp(z)) = max(z, 0) + log1p(exp(-|z|)): no overflow, and exact in
+    # the left tail (numpy's logaddexp loses digits there)
+    tail = np.log1p(np.exp(-np.abs(Z)))
+    np.maximum(Z, 0, out=Z)
+    Z += tail
 
 
 def _softplus_derivative(A, delta):
