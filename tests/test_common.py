@@ -18,6 +18,24 @@ INSTANCES = [
         hidden_layer_sizes=(16, 8), activation="tanh", learning_rate_init=0.01, **FAST
     ),
     MLPBackpropRegressor(solver="lbfgs", **FAST),
+    # per-layer activations, one of each new activation somewhere
+    MLPBackpropClassifier(
+        hidden_layer_sizes=(8, 8, 8),
+        activation=["leaky_relu", "elu", "softplus"],
+        learning_rate_init=0.01,
+        **FAST,
+    ),
+    MLPBackpropRegressor(
+        hidden_layer_sizes=(8, 8), activation=("silu", "gelu"), solver="lbfgs", **FAST
+    ),
+    # the seed's network: logistic outputs, quadratic cost
+    MLPBackpropClassifier(
+        output_activation="logistic",
+        loss="squared_error",
+        learning_rate_init=0.01,
+        **FAST,
+    ),
+    MLPBackpropRegressor(loss="huber", huber_delta=0.5, **FAST),
 ]
 
 
