@@ -18,7 +18,7 @@ class GradientCheck:
     ||n||)`` (0 where both are 0), ``g`` backpropagation's gradient and ``n``
     central finite differences, over the checked entries.
 
-    Attributes
+    Parameters
     ----------
     weight_errors : list of float
         Relative error of each layer's weights ``coefs_[i]``.
@@ -28,6 +28,11 @@ class GradientCheck:
         Number of parameters compared.
     loss : float
         The cost (loss plus L2 penalty) at the checked parameters.
+
+    Attributes
+    ----------
+    max_error : float
+        The largest relative error over all layers.
 
     Examples
     --------

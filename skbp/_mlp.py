@@ -344,8 +344,8 @@ class _BaseMLP(BaseEstimator):
         ndarray of shape (n_samples, n_outputs), in the network's dtype.
         """
         output = self.out_activation_
-        if output not in OUTPUT_ACTIVATIONS:  # a user-defined Activation
-            output = self.output_activation
+        if getattr(self.output_activation, "name", None) == output:
+            output = self.output_activation  # a user-defined Activation
         stack = LayerStack.from_arrays(
             self.coefs_, self.intercepts_, self.activation, output
         )
@@ -438,6 +438,11 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
     array([0, 0, 0])
     """
 
+    _parameter_constraints: dict = {
+        **_BaseMLP._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -469,11 +474,6 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         loss="log_loss",
     ):
         _store_init_arguments(self, locals())
-
-    _parameter_constraints: dict = {
-        **_BaseMLP._parameter_constraints,
-        "loss": [StrOptions({"log_loss", "squared_error"})],
-    }
 
     def _loss(self, stack):
         if self.loss == "squared_error":
@@ -692,11 +692,11 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         (2 or more outputs), 'exp', any hidden activation, or an
         :class:`~skbp.Activation`; 'poisson' needs positive outputs ('exp',
         'softplus' or 'logistic'). Non-canonical pairs train through the
-        general BP1 ``f'(a) * sigma'(z)``. *skbp extension.*
+        general BP1 ``f'(a) * sigma'(z)``. An skbp extension.
 
     huber_delta : float, default=1.0
-        Threshold of ``loss='huber'``: residuals beyond it cost linearly.
-        *skbp extension.*
+        Threshold of ``loss='huber'``: residuals beyond it cost linearly. An
+        skbp extension.
 
     Attributes
     ----------
