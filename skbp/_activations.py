@@ -22,6 +22,7 @@ registries; :class:`Activation` is the public, user-defined kind.
 """
 
 import inspect
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ from scipy.special import expit, log_expit, log_softmax, ndtr
 LEAKY_RELU_SLOPE = 0.01
 """Slope of 'leaky_relu' for negative inputs."""
 
-_SQRT_2PI = np.sqrt(2 * np.pi)
+_SQRT_2PI = math.sqrt(2 * math.pi)  # a Python float keeps float32 float32
 
 
 @dataclass(frozen=True)

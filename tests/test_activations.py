@@ -2,12 +2,14 @@
 lists, the user-defined :class:`skbp.Activation`, and the seed's network."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 from scipy.special import erf, expit
 from sklearn.base import clone
 from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
 
 from skbp import Activation, MLPBackpropClassifier, MLPBackpropRegressor
 from skbp._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS
@@ -130,6 +132,28 @@ def test_glorot_factor_per_layer():
     bounds = [np.abs(W).max() / np.sqrt(1 / 100) for W in stack.coefs]
     assert bounds[0] > np.sqrt(2) * 1.2  # sqrt(6)-ish
     assert bounds[1] < np.sqrt(2) and bounds[2] < np.sqrt(2)
+
+
+@pytest.mark.parametrize("name", [*sorted(HIDDEN_ACTIVATIONS), "softsign"])
+def test_float32_stays_float32(name):
+    sigma = SOFTSIGN if name == "softsign" else name
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(30, 3)), rng.normal(size=30)
+    reg = MLPBackpropRegressor(
+        hidden_layer_sizes=(4, 4),
+        activation=[sigma, sigma],
+        output_activation=sigma,
+        loss="huber",
+        dtype=np.float32,
+        max_iter=5,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reg.fit(X, y)
+    assert all(W.dtype == np.float32 for W in reg.coefs_)
+    assert reg.predict(X).dtype == np.float32
+    assert np.isfinite(reg.predict(X)).all()
 
 
 def test_string_and_one_element_list_give_the_same_model():

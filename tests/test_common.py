@@ -2,7 +2,8 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skbp import MLPBackpropClassifier, MLPBackpropRegressor
+from skbp import Activation, MLPBackpropClassifier, MLPBackpropRegressor
+from skbp._activations import _silu_reference, _silu_reference_derivative
 
 FAST = dict(max_iter=50, random_state=0)
 INSTANCES = [
@@ -36,6 +37,12 @@ INSTANCES = [
         **FAST,
     ),
     MLPBackpropRegressor(loss="huber", huber_delta=0.5, **FAST),
+    # a user-defined activation (module-level functions)
+    MLPBackpropRegressor(
+        activation=Activation("silu_ref", _silu_reference, _silu_reference_derivative),
+        solver="lbfgs",
+        **FAST,
+    ),
 ]
 
 
