@@ -57,11 +57,16 @@ def _copied_attributes(source, target):
 
 
 def _defaults(cls):
-    return {
-        name: p.default
-        for name, p in inspect.signature(cls.__init__).parameters.items()
-        if p.default is not inspect.Parameter.empty
-    }
+    """Default of every ``__init__`` parameter of ``cls`` and its bases."""
+    defaults = {}
+    for klass in reversed(cls.__mro__):
+        init = vars(klass).get("__init__")
+        if init is None or klass is object:
+            continue
+        for name, p in inspect.signature(init).parameters.items():
+            if p.default is not inspect.Parameter.empty:
+                defaults[name] = p.default
+    return defaults
 
 
 def _same(a, b):

@@ -9,8 +9,13 @@ PARAMETERS = """\
 hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
     The ith element is the number of neurons in the ith hidden layer.
 
-activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-    Activation function of the hidden layers.
+activation : str, Activation or list of them, default='relu'
+    Activation function of the hidden layers: 'identity', 'logistic',
+    'tanh', 'relu' (scikit-learn's), or *skbp extensions* 'leaky_relu'
+    (slope 0.01 below 0), 'elu' (alpha 1), 'softplus', 'silu' (swish,
+    ``z * logistic(z)``), 'gelu' (exact, ``z * Phi(z)`` with the normal CDF
+    Phi), or a user-defined :class:`~skbp.Activation`. A list or tuple gives
+    one per hidden layer (as many as ``hidden_layer_sizes`` has).
 
 solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
     Weight optimization: 'lbfgs' (scipy's L-BFGS-B on the full batch),

@@ -17,6 +17,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import log_expit
 from sklearn import get_config
 from sklearn.base import (
     BaseEstimator,
@@ -55,9 +56,9 @@ except ImportError:  # older releases: no set_callbacks
         pass
 
 
-from ._activations import OUTPUT_ACTIVATIONS
+from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation
 from ._docstring import ATTRIBUTES, PARAMETERS, fill_doc
-from ._losses import LOSSES
+from ._losses import LOSSES, huber_loss
 from ._network import LayerStack
 from ._training import (
     NON_FINITE_MESSAGE,
@@ -181,7 +182,7 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS)), Activation, list, tuple],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -214,6 +215,7 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
             Options(type, {np.float32, np.float64}),
             StrOptions({"float32", "float64"}),
         ],
+        "output_activation": [None, StrOptions(set(OUTPUT_ACTIVATIONS)), Activation],
     }
 
     # -- parameters ---------------------------------------------------------
@@ -280,9 +282,7 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
         layer_units = [X.shape[1], *hidden_layer_sizes, Y.shape[1]]
         random_state = check_random_state(self.random_state)
 
-        stack = LayerStack(
-            layer_units, self.activation, self._output_activation(Y), dtype
-        )
+        stack = self._layer_stack(layer_units, Y, dtype)
         params = TrainingParams.from_dict(self.get_params()).for_data(
             X.shape[0], incremental=incremental, validation_given=validation is not None
         )
@@ -300,7 +300,7 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             state = train(
                 stack,
-                LOSSES[self._loss_name(stack.output_activation.name)],
+                self._loss(stack),
                 X,
                 Y,
                 sample_weight,
@@ -346,6 +346,27 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
         )
         context.call_on_fit_task_begin(estimator=self, **monitor.data)
         return monitor
+
+    def _layer_stack(self, layer_units, Y, dtype):
+        """An empty network of the configured activations, checked with the loss.
+
+        Per-layer activations must be known names or :class:`Activation`
+        objects; user-defined ones are checked by finite differences; the
+        output activation must suit the loss (a ValueError names both).
+        """
+        hidden = self.activation
+        for k, sigma in enumerate(hidden if isinstance(hidden, list | tuple) else []):
+            if not isinstance(sigma, Activation) and sigma not in HIDDEN_ACTIVATIONS:
+                raise ValueError(
+                    f"activation[{k}]={sigma!r} is not an activation: use one of "
+                    f"{sorted(HIDDEN_ACTIVATIONS)} or an skbp.Activation."
+                )
+        stack = LayerStack(layer_units, hidden, self._output_activation(Y), dtype)
+        for sigma in dict.fromkeys(stack.activations):
+            if isinstance(sigma, Activation):
+                sigma.check()
+        self._loss(stack).check_output(stack.output_activation, layer_units[-1])
+        return stack
 
     def _publish(self, stack, state):
         """Set the fitted attributes from a trained network and its state.
@@ -517,8 +538,11 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
         -------
         ndarray of shape (n_samples, n_outputs), in the network's dtype.
         """
+        output = self.out_activation_
+        if getattr(self.output_activation, "name", None) == output:
+            output = self.output_activation  # a user-defined Activation
         stack = LayerStack.from_arrays(
-            self.coefs_, self.intercepts_, self.activation, self.out_activation_
+            self.coefs_, self.intercepts_, self.activation, output
         )
         _check_representable(X, stack.dtype, "X")
         working_mib = min(get_config()["working_memory"], _PREDICT_CHUNK_MIB)
@@ -580,6 +604,19 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
     ----------
     {parameters}
 
+    output_activation : {'logistic', 'softmax'} or None, default=None
+        Output units. None: softmax for multiclass targets, logistic for
+        binary and multilabel ones (scikit-learn's). 'logistic' on a
+        multiclass target trains one-vs-rest units, and ``predict_proba``
+        normalises them to sum to one; 'softmax' needs a multiclass target.
+        *skbp extension.*
+
+    loss : {'log_loss', 'squared_error'}, default='log_loss'
+        Cost minimised. 'squared_error' is the quadratic cost
+        ``0.5 * mean_i sum_k (y_ik - p_ik)**2`` on the one-hot targets; with
+        ``output_activation='logistic'`` this is the seed's network, trained
+        through the general BP1 ``f'(a) * sigma'(z)``. *skbp extension.*
+
     class_weight : dict, list of dict, 'balanced' or None, default=None
         Weights of the classes (an skbp extension), multiplied into
         ``sample_weight`` (so that the loss, and the early-stopping score,
@@ -623,6 +660,7 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
 
     _parameter_constraints: dict = {
         **_BaseMLP._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
         "class_weight": [dict, list, StrOptions({"balanced"}), None],
     }
 
@@ -653,17 +691,36 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         n_iter_no_change=10,
         max_fun=15000,
         dtype=None,
+        output_activation=None,
+        loss="log_loss",
         class_weight=None,
     ):
         _store_init_arguments(self, locals())
 
-    def _loss_name(self, output_activation):
-        return "log_loss" if output_activation == "softmax" else "binary_log_loss"
+    def _loss(self, stack):
+        if self.loss == "squared_error":
+            return LOSSES["squared_error"]
+        if stack.output_activation.name == "softmax":
+            return LOSSES["log_loss"]
+        return LOSSES["binary_log_loss"]  # one logistic unit per class or label
 
     def _output_activation(self, Y):
-        return (
-            "softmax" if self._label_binarizer.y_type_ == "multiclass" else "logistic"
-        )
+        multiclass = self._label_binarizer.y_type_ == "multiclass"
+        output = self.output_activation
+        if output is None:
+            return "softmax" if multiclass else "logistic"
+        if not isinstance(output, str) or output not in ("logistic", "softmax"):
+            raise ValueError(
+                f"output_activation={output!r} with loss={self.loss!r}: a classifier "
+                "needs probabilities, use 'logistic', 'softmax' or None."
+            )
+        if output == "softmax" and not multiclass:
+            raise ValueError(
+                f"output_activation='softmax' with loss={self.loss!r} needs a "
+                "multiclass target (mutually exclusive classes, 3 or more); this "
+                f"target is {self._label_binarizer.y_type_}: use 'logistic' or None."
+            )
+        return output
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = self._validate_X_y(X, y, reset)
@@ -836,6 +893,10 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
             return np.zeros_like(logits), OUTPUT_ACTIVATIONS["softmax"]
         if self._label_binarizer.y_type_ == "binary":
             logits = np.hstack([-logits, logits])
+        elif self._label_binarizer.y_type_ == "multiclass" and (
+            self.out_activation_ == "logistic"
+        ):  # one-vs-rest units: softmax(log p) = p / sum(p), normalised
+            return log_expit(logits), OUTPUT_ACTIVATIONS["softmax"]
         return logits, OUTPUT_ACTIVATIONS[self.out_activation_]
 
     def __sklearn_tags__(self):
@@ -964,13 +1025,29 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
 
     Parameters
     ----------
-    loss : {'squared_error', 'poisson'}, default='squared_error'
+    loss : {'squared_error', 'poisson', 'absolute_error', 'huber'}, \
+            default='squared_error'
         'squared_error' is ``0.5 * mean_i sum_k (y_ik - p_ik)**2``: summed over
         the outputs, so that it agrees with its gradient (scikit-learn averages
         over outputs too, its issue 8349; the two agree for one output).
         'poisson' is the half Poisson deviance; y must be non-negative.
+        'absolute_error' is ``mean_i sum_k |y_ik - p_ik|``; 'huber' is
+        quadratic for residuals up to ``huber_delta`` and linear beyond
+        (both *skbp extensions*).
 
     {parameters}
+
+    output_activation : str, Activation or None, default=None
+        Output units: None is the loss's link (identity; exp for 'poisson'),
+        scikit-learn's. Otherwise 'identity', 'logistic', 'tanh', 'softmax'
+        (2 or more outputs), 'exp', any hidden activation, or an
+        :class:`~skbp.Activation`; 'poisson' needs positive outputs ('exp',
+        'softplus' or 'logistic'). Non-canonical pairs train through the
+        general BP1 ``f'(a) * sigma'(z)``. An skbp extension.
+
+    huber_delta : float, default=1.0
+        Threshold of ``loss='huber'``: residuals beyond it cost linearly. An
+        skbp extension.
 
     Attributes
     ----------
@@ -988,7 +1065,8 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
 
     _parameter_constraints: dict = {
         **_BaseMLP._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
+        "loss": [StrOptions({"squared_error", "poisson", "absolute_error", "huber"})],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -1019,14 +1097,20 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         n_iter_no_change=10,
         max_fun=15000,
         dtype=None,
+        output_activation=None,
+        huber_delta=1.0,
     ):
         _store_init_arguments(self, locals())
 
-    def _loss_name(self, output_activation):
-        return self.loss
+    def _loss(self, stack):
+        return (
+            huber_loss(self.huber_delta) if self.loss == "huber" else LOSSES[self.loss]
+        )
 
     def _output_activation(self, Y):
-        return LOSSES[self.loss].output_activation
+        if self.output_activation is None:
+            return LOSSES[self.loss].output_activation
+        return self.output_activation
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = self._validate_X_y(X, y, reset, y_numeric=True)

@@ -10,11 +10,15 @@ Notation (the seed's, in batched row-major form; samples are rows):
 * ``Delta[i] = dC/dZ[i]``, shape ``(n_samples, n_out)``, where C is the batch's
   mean cost. Backward pass:
 
-  - BP1  ``Delta[L]   = (A[L] - Y) * s``, with ``s = w / sum(w)`` (``1 / n``
-    without sample weights), the output delta of a canonical loss/link pair;
+  - BP1  ``Delta[L]   = f'(A[L]) * sigma'(Z[L]) * s``, with ``s = w / sum(w)``
+    (``1 / n`` without sample weights); ``(A[L] - Y) * s`` for a canonical
+    loss/link pair (see :mod:`skbp._losses`);
   - BP2  ``grad_b[i]  = Delta[i].sum(axis=0)``;
   - BP3  ``grad_W[i]  = A[i-1].T @ Delta[i]``  (+ the L2 penalty's gradient);
   - BP4  ``Delta[i-1] = (Delta[i] @ W[i].T) * sigma'(Z[i-1])``.
+
+  sigma' is written from ``A`` where that is exact; ``Z[i]`` is kept only for
+  the layers whose activation needs it (silu, gelu, user-defined).
 
   (The seed prints BP4 with a Hadamard product where the matrix product is
   meant, and eq. 3.1's index range is off by one; the lines above are correct.)
@@ -30,6 +34,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, as_activation
+
+_RELU = HIDDEN_ACTIVATIONS["relu"]  # the one the compiled kernels fuse
 
 
 def _matmul_into(left, right, out):
@@ -48,9 +54,9 @@ class LayerStack:
     ----------
     layer_units : sequence of int
         ``[n_features, *hidden_layer_sizes, n_outputs]``.
-    hidden_activation : str or Activation
-        sigma of every hidden layer: an :class:`~skbp._activations.Activation`
-        or a key of :data:`~skbp._activations.HIDDEN_ACTIVATIONS`.
+    hidden_activation : str, Activation or sequence of them
+        sigma of every hidden layer, or one per hidden layer: an activation
+        object or a key of :data:`~skbp._activations.HIDDEN_ACTIVATIONS`.
     output_activation : str or Activation
         sigma of the output layer, or a key of
         :data:`~skbp._activations.OUTPUT_ACTIVATIONS`.
@@ -60,11 +66,25 @@ class LayerStack:
 
     def __init__(self, layer_units, hidden_activation, output_activation, dtype):
         self.layer_units = [int(n) for n in layer_units]
-        self.hidden_activation = as_activation(hidden_activation, HIDDEN_ACTIVATIONS)
+        n_hidden = len(self.layer_units) - 2
+        if isinstance(hidden_activation, list | tuple):
+            if len(hidden_activation) != n_hidden:
+                raise ValueError(
+                    f"activation has {len(hidden_activation)} entries, but "
+                    f"hidden_layer_sizes has {n_hidden} hidden layers: give one "
+                    "activation per hidden layer, or a single one for all."
+                )
+            hidden = [as_activation(a, HIDDEN_ACTIVATIONS) for a in hidden_activation]
+            # scikit-learn's init rule reads the one hidden activation; with a
+            # list, the output layer takes the last hidden layer's factor
+            self._output_glorot_factor = hidden[-1].glorot_factor if hidden else 6.0
+        else:
+            hidden = [as_activation(hidden_activation, HIDDEN_ACTIVATIONS)] * n_hidden
+            self._output_glorot_factor = as_activation(
+                hidden_activation, HIDDEN_ACTIVATIONS
+            ).glorot_factor
         self.output_activation = as_activation(output_activation, OUTPUT_ACTIVATIONS)
-        self.activations = [self.hidden_activation] * (len(self.layer_units) - 2) + [
-            self.output_activation
-        ]
+        self.activations = [*hidden, self.output_activation]
         """``sigma`` of layers 1 .. L (``activations[i - 1]`` is layer i's)."""
         self.dtype = np.dtype(dtype)
         self.weight_shapes = list(zip(self.layer_units[:-1], self.layer_units[1:]))
@@ -122,15 +142,18 @@ class LayerStack:
         Draws in scikit-learn's order (each layer's weights, then its biases,
         from ``U(-r, r)`` with ``r = sqrt(k / (n_in + n_out))``, ``k = 2`` for
         logistic units and 6 otherwise), so the same ``random_state`` gives
-        the same initial network as scikit-learn's MLP.
+        the same initial network as scikit-learn's MLP. ``k`` is each hidden
+        layer's own; the output layer takes the (last) hidden activation's,
+        as scikit-learn does.
         """
-        factor = 2.0 if self.hidden_activation.name == "logistic" else 6.0
-        for W, b in zip(self.coefs, self.intercepts):
+        factors = [sigma.glorot_factor for sigma in self.activations[:-1]]
+        factors.append(self._output_glorot_factor)
+        for W, b, factor in zip(self.coefs, self.intercepts, factors):
             bound = np.sqrt(factor / sum(W.shape))
             W[...] = random_state.uniform(-bound, bound, W.shape)
             b[...] = random_state.uniform(-bound, bound, b.shape)
 
-    def forward(self, X, A, *, logits=False, kernels=None):
+    def forward(self, X, A, *, logits=False, Z=None, kernels=None):
         """Forward pass, eq. (3.1), for the ``m = X.shape[0]`` rows of ``X``.
 
         Parameters
@@ -142,6 +165,10 @@ class LayerStack:
             (index 0 unused), overwritten with the activations.
         logits : bool, default=False
             Leave the output layer's pre-activations ``Z[L]`` unactivated.
+        Z : list of ndarray or None, default=None
+            Buffers (or None) like ``A``: where ``Z[i]`` is given, the
+            pre-activations ``Z[i]`` are kept there (for sigma' of layers that
+            need them). Without it, ``A[i]`` holds ``Z[i]`` before activation.
         kernels : skbp._kernels.Kernels or None
             Compiled kernels (bias add and ReLU in one pass), or None for numpy.
 
@@ -154,14 +181,21 @@ class LayerStack:
         A_prev = X
         layers = zip(self.coefs, self.intercepts, self.activations)
         for i, (W, b, sigma) in enumerate(layers, start=1):
-            Z = _matmul_into(A_prev, W, A[i][:m])  # Z[i] = A[i-1] @ W[i] + b[i]
-            if kernels is not None and i < self.n_layers and sigma.name == "relu":
-                kernels.add_bias_relu(Z, b)  # both lines below in one pass
+            activate = i < self.n_layers or not logits
+            keep_z = activate and Z is not None and Z[i] is not None
+            Z_i = _matmul_into(A_prev, W, (Z[i] if keep_z else A[i])[:m])
+            if kernels is not None and activate and sigma is _RELU and not keep_z:
+                kernels.add_bias_relu(Z_i, b)  # the two steps below in one pass
+                A_prev = Z_i
+                continue
+            Z_i += b  # Z[i] = A[i-1] @ W[i] + b[i]
+            if keep_z:
+                A_prev = A[i][:m]
+                np.copyto(A_prev, Z_i)
             else:
-                Z += b
-                if i < self.n_layers or not logits:
-                    sigma.apply(Z)  # A[i] = sigma(Z[i]), in place
-            A_prev = Z
+                A_prev = Z_i
+            if activate:
+                sigma.apply(A_prev)  # A[i] = sigma(Z[i]), in place
         return A_prev
 
     def predict(self, X, *, logits=False, max_bytes=64 * 2**20):
@@ -222,11 +256,12 @@ class LayerStack:
         """
         m = X.shape[0]
         A = [X] + [a[:m] for a in work.A[1:]]
+        Z = [None] + [None if z is None else z[:m] for z in work.Z[1:]]
         Delta = [None] + [d[:m] for d in work.Delta[1:]]
         grad_W, grad_b = work.grad_coefs, work.grad_intercepts
         L = self.n_layers
 
-        self.forward(X, work.A, kernels=work.kernels)
+        self.forward(X, work.A, Z=work.Z, kernels=work.kernels)
         if sample_weight is None:
             total_weight = float(m)
             sample_scale = 1.0 / m
@@ -239,7 +274,8 @@ class LayerStack:
         penalty = 0.5 * penalty_scale * float(np.dot(weights, weights))
         cost = loss.value(Y, A[L], sample_weight) + penalty
 
-        loss.output_delta(Y, A[L], out=Delta[L])  # BP1: Delta[L] = A[L] - Y ...
+        # BP1: Delta[L] = f'(A[L]) * sigma'(Z[L]) (= A[L] - Y, canonical pairs) ...
+        loss.bp1(Y, A[L], Z[L], self.output_activation, out=Delta[L])
         Delta[L] *= sample_scale  # ... per sample, scaled to the batch mean
         for i in range(L, 0, -1):
             np.sum(Delta[i], axis=0, out=grad_b[i - 1])  # BP2
@@ -254,10 +290,10 @@ class LayerStack:
             if i > 1:
                 np.matmul(Delta[i], self.coefs[i - 1].T, out=Delta[i - 1])  # BP4 ...
                 sigma = self.activations[i - 2]  # ... times sigma'(Z[i-1])
-                if work.kernels is not None and sigma.name == "relu":
+                if work.kernels is not None and sigma is _RELU:
                     work.kernels.relu_derivative(A[i - 1], Delta[i - 1])
                 else:
-                    sigma.multiply_by_derivative(A[i - 1], Delta[i - 1])
+                    sigma.multiply_by_derivative(A[i - 1], Delta[i - 1], Z[i - 1])
         return cost
 
 
@@ -273,6 +309,10 @@ class Workspace:
         ``A[i]`` and ``Delta[i]`` of shape ``(n_rows, layer_units[i])`` for
         ``i = 1 .. L``; index 0 is None (``A[0]`` is the input itself).
         ``Delta`` is None when the workspace serves prediction only.
+    Z : list of ndarray or None
+        ``Z[i]`` like ``A[i]`` for the layers whose sigma' needs the
+        pre-activations (``activations[i - 1].needs_z``), else None; all None
+        when the workspace serves prediction only.
     grad : ndarray of shape (n_params,)
         Flat gradient; ``grad_coefs`` / ``grad_intercepts`` are views into it.
     scratch_coefs : list of ndarray
@@ -295,6 +335,11 @@ class Workspace:
         self.defer_penalty = defer_penalty
         self.penalty_scale = 0.0
         self.A = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
+        self.Z = [None] * len(units)
+        if gradients:
+            for i, sigma in enumerate(stack.activations, start=1):
+                if sigma.needs_z:
+                    self.Z[i] = np.empty((n_rows, units[i]), stack.dtype)
         self.Delta = self.grad = self.grad_coefs = None
         self.grad_intercepts = self.scratch_coefs = None
         if gradients:

@@ -2,7 +2,8 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skbp import MLPBackpropClassifier, MLPBackpropRegressor
+from skbp import Activation, MLPBackpropClassifier, MLPBackpropRegressor
+from skbp._activations import _silu_reference, _silu_reference_derivative
 
 FAST = dict(max_iter=50, random_state=0)
 INSTANCES = [
@@ -26,6 +27,30 @@ INSTANCES = [
         hidden_layer_sizes=(16, 8), activation="tanh", learning_rate_init=0.01, **FAST
     ),
     MLPBackpropRegressor(solver="lbfgs", **FAST),
+    # per-layer activations, one of each new activation somewhere
+    MLPBackpropClassifier(
+        hidden_layer_sizes=(8, 8, 8),
+        activation=["leaky_relu", "elu", "softplus"],
+        learning_rate_init=0.01,
+        **FAST,
+    ),
+    MLPBackpropRegressor(
+        hidden_layer_sizes=(8, 8), activation=("silu", "gelu"), solver="lbfgs", **FAST
+    ),
+    # the seed's network: logistic outputs, quadratic cost
+    MLPBackpropClassifier(
+        output_activation="logistic",
+        loss="squared_error",
+        learning_rate_init=0.01,
+        **FAST,
+    ),
+    MLPBackpropRegressor(loss="huber", huber_delta=0.5, **FAST),
+    # a user-defined activation (module-level functions)
+    MLPBackpropRegressor(
+        activation=Activation("silu_ref", _silu_reference, _silu_reference_derivative),
+        solver="lbfgs",
+        **FAST,
+    ),
 ]
 
 
