@@ -96,6 +96,17 @@ dtype : {None, numpy.float32, numpy.float64}, default=None
     in single precision even on float64 input, for speed. *skbp extension.*
 """
 
+DROPOUT = """\
+dropout : float or list of float, default=0.0
+    Inverted dropout (an skbp extension): while training with 'sgd' or
+    'adam', each unit of a hidden layer is dropped with this probability per
+    mini-batch, and the units kept are scaled by ``1 / (1 - dropout)``;
+    prediction uses the whole network. A float applies to every hidden layer,
+    a list gives one rate per hidden layer, each in [0, 1). The masks come
+    from ``random_state`` (the same seed, the same model); 0.0 is exactly
+    training without dropout.
+"""
+
 ATTRIBUTES = """\
 loss_ : float
     The loss at the end of training (last epoch for 'sgd' and 'adam').

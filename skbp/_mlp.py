@@ -57,7 +57,7 @@ except ImportError:  # older releases: no set_callbacks
 
 
 from ._activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation
-from ._docstring import ATTRIBUTES, PARAMETERS, fill_doc
+from ._docstring import ATTRIBUTES, DROPOUT, PARAMETERS, fill_doc
 from ._losses import LOSSES, huber_loss
 from ._network import LayerStack
 from ._training import (
@@ -216,14 +216,38 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
             StrOptions({"float32", "float64"}),
         ],
         "output_activation": [None, StrOptions(set(OUTPUT_ACTIVATIONS)), Activation],
+        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
     }
 
     # -- parameters ---------------------------------------------------------
 
     def _validate_params(self):
-        """scikit-learn's constraints, then what they cannot say (each width)."""
+        """scikit-learn's constraints, then what they cannot say.
+
+        Each hidden layer width; each per-layer dropout rate; dropout only
+        with the stochastic solvers (it makes the objective random, which
+        L-BFGS's line search cannot follow).
+        """
         super()._validate_params()
-        self._hidden_layer_sizes()
+        n_hidden = len(self._hidden_layer_sizes())
+        rates = self.dropout
+        if isinstance(rates, list | tuple):
+            if len(rates) != n_hidden or not all(
+                isinstance(r, Real) and not isinstance(r, bool) and 0 <= r < 1
+                for r in rates
+            ):
+                raise InvalidParameterError(
+                    f"The 'dropout' parameter of {type(self).__name__} must be a "
+                    "float in [0, 1) or one such rate per hidden layer "
+                    f"({n_hidden} here). Got {rates!r} instead."
+                )
+            rates = max(rates, default=0)
+        if rates and self.solver == "lbfgs":
+            raise InvalidParameterError(
+                f"dropout={self.dropout!r} needs solver='sgd' or 'adam': it makes "
+                "the objective random, and L-BFGS's line search needs a fixed one. "
+                "Use dropout=0.0 with solver='lbfgs'."
+            )
 
     def _hidden_layer_sizes(self):
         """``hidden_layer_sizes`` as a list of positive ints, or a clear error."""
@@ -591,7 +615,7 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
         return tags
 
 
-@fill_doc(parameters=PARAMETERS, attributes=ATTRIBUTES)
+@fill_doc(parameters=PARAMETERS, dropout=DROPOUT, attributes=ATTRIBUTES)
 class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
     """Multi-layer perceptron classifier trained by skbp's backpropagation.
 
@@ -632,6 +656,8 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         :class:`~sklearn.linear_model.SGDClassifier`): compute the weights on
         a sample with :func:`~sklearn.utils.class_weight.compute_class_weight`
         and pass them as a dict.
+
+    {dropout}
 
     Attributes
     ----------
@@ -694,6 +720,7 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         output_activation=None,
         loss="log_loss",
         class_weight=None,
+        dropout=0.0,
     ):
         _store_init_arguments(self, locals())
 
@@ -1014,7 +1041,7 @@ def _check_label_types(y):
             )
 
 
-@fill_doc(parameters=PARAMETERS, attributes=ATTRIBUTES)
+@fill_doc(parameters=PARAMETERS, dropout=DROPOUT, attributes=ATTRIBUTES)
 class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
     """Multi-layer perceptron regressor trained by skbp's backpropagation.
 
@@ -1048,6 +1075,8 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
     huber_delta : float, default=1.0
         Threshold of ``loss='huber'``: residuals beyond it cost linearly. An
         skbp extension.
+
+    {dropout}
 
     Attributes
     ----------
@@ -1099,6 +1128,7 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         dtype=None,
         output_activation=None,
         huber_delta=1.0,
+        dropout=0.0,
     ):
         _store_init_arguments(self, locals())
 

@@ -153,7 +153,7 @@ class LayerStack:
             W[...] = random_state.uniform(-bound, bound, W.shape)
             b[...] = random_state.uniform(-bound, bound, b.shape)
 
-    def forward(self, X, A, *, logits=False, Z=None, kernels=None):
+    def forward(self, X, A, *, logits=False, Z=None, kernels=None, dropout=None):
         """Forward pass, eq. (3.1), for the ``m = X.shape[0]`` rows of ``X``.
 
         Parameters
@@ -171,6 +171,9 @@ class LayerStack:
             need them). Without it, ``A[i]`` holds ``Z[i]`` before activation.
         kernels : skbp._kernels.Kernels or None
             Compiled kernels (bias add and ReLU in one pass), or None for numpy.
+        dropout : Dropout or None
+            Training only: hidden units dropped at random; the next layer
+            takes the kept activations (``dropout.kept``), ``A`` stays whole.
 
         Returns
         -------
@@ -187,15 +190,17 @@ class LayerStack:
             if kernels is not None and activate and sigma is _RELU and not keep_z:
                 kernels.add_bias_relu(Z_i, b)  # the two steps below in one pass
                 A_prev = Z_i
-                continue
-            Z_i += b  # Z[i] = A[i-1] @ W[i] + b[i]
-            if keep_z:
-                A_prev = A[i][:m]
-                np.copyto(A_prev, Z_i)
             else:
-                A_prev = Z_i
-            if activate:
-                sigma.apply(A_prev)  # A[i] = sigma(Z[i]), in place
+                Z_i += b  # Z[i] = A[i-1] @ W[i] + b[i]
+                if keep_z:
+                    A_prev = A[i][:m]
+                    np.copyto(A_prev, Z_i)
+                else:
+                    A_prev = Z_i
+                if activate:
+                    sigma.apply(A_prev)  # A[i] = sigma(Z[i]), in place
+            if dropout is not None and i < self.n_layers:
+                A_prev = dropout.apply(i, A_prev)  # what layer i + 1 sees
         return A_prev
 
     def predict(self, X, *, logits=False, max_bytes=64 * 2**20):
@@ -257,11 +262,14 @@ class LayerStack:
         m = X.shape[0]
         A = [X] + [a[:m] for a in work.A[1:]]
         Z = [None] + [None if z is None else z[:m] for z in work.Z[1:]]
+        dropout = work.dropout
+        # What each layer takes in: A[i - 1], or its kept units under dropout.
+        inputs = A if dropout is None else dropout.layer_inputs(A)
         Delta = [None] + [d[:m] for d in work.Delta[1:]]
         grad_W, grad_b = work.grad_coefs, work.grad_intercepts
         L = self.n_layers
 
-        self.forward(X, work.A, Z=work.Z, kernels=work.kernels)
+        self.forward(X, work.A, Z=work.Z, kernels=work.kernels, dropout=dropout)
         if sample_weight is None:
             total_weight = float(m)
             sample_scale = 1.0 / m
@@ -279,7 +287,7 @@ class LayerStack:
         Delta[L] *= sample_scale  # ... per sample, scaled to the batch mean
         for i in range(L, 0, -1):
             np.sum(Delta[i], axis=0, out=grad_b[i - 1])  # BP2
-            _matmul_into(A[i - 1].T, Delta[i], grad_W[i - 1])  # BP3 ...
+            _matmul_into(inputs[i - 1].T, Delta[i], grad_W[i - 1])  # BP3 ...
             # ... plus the L2 penalty's gradient (weights only), unless the
             # optimizer adds it fused with its update (work.defer_penalty)
             if alpha and not work.defer_penalty:
@@ -289,6 +297,8 @@ class LayerStack:
                 grad_W[i - 1] += W_scaled
             if i > 1:
                 np.matmul(Delta[i], self.coefs[i - 1].T, out=Delta[i - 1])  # BP4 ...
+                if dropout is not None:  # ... through the kept units only ...
+                    dropout.multiply_by_mask(i - 1, Delta[i - 1])
                 sigma = self.activations[i - 2]  # ... times sigma'(Z[i-1])
                 if work.kernels is not None and sigma is _RELU:
                     work.kernels.relu_derivative(A[i - 1], Delta[i - 1])
@@ -324,14 +334,24 @@ class Workspace:
         If True, :meth:`LayerStack.backprop` leaves the L2 penalty's gradient
         out of ``grad`` and records ``penalty_scale`` (``alpha / sum(w)``) for
         the optimizer, which adds it fused with its update.
+    dropout : Dropout or None
+        Inverted dropout of hidden units while training, or None.
     """
 
     def __init__(
-        self, stack, n_rows, *, gradients=True, kernels=None, defer_penalty=False
+        self,
+        stack,
+        n_rows,
+        *,
+        gradients=True,
+        kernels=None,
+        defer_penalty=False,
+        dropout=None,
     ):
         units = stack.layer_units
         self.n_rows = n_rows
         self.kernels = kernels
+        self.dropout = dropout
         self.defer_penalty = defer_penalty
         self.penalty_scale = 0.0
         self.A = [None] + [np.empty((n_rows, n), stack.dtype) for n in units[1:]]
@@ -349,3 +369,62 @@ class Workspace:
             self.grad = np.zeros(stack.n_params, stack.dtype)
             self.grad_coefs, self.grad_intercepts = stack.split(self.grad)
             self.scratch_coefs, _ = stack.split(np.empty(stack.n_params, stack.dtype))
+
+
+class Dropout:
+    """Inverted dropout of hidden units, for training only.
+
+    Each mini-batch, unit ``k`` of hidden layer ``i`` is kept with probability
+    ``1 - rates[i - 1]`` and, when kept, scaled by ``1 / (1 - rate)``: the
+    expected input of the next layer is unchanged, so prediction uses the
+    whole network as it is. The masks enter BP3 (the next layer's gradient
+    sees the kept activations) and BP4 (deltas flow back through kept units
+    only). Masks come from ``random_state``: the same seed, the same model.
+
+    Parameters
+    ----------
+    rates : sequence of float
+        Drop probability of each hidden layer, in [0, 1).
+    random_state : numpy.random.RandomState
+    stack : LayerStack
+    n_rows : int
+        Most rows of a mini-batch.
+    """
+
+    def __init__(self, rates, random_state, stack, n_rows):
+        self.rates = [float(rate) for rate in rates]
+        self.random_state = random_state
+        units = stack.layer_units
+        self.mask = [None] * len(units)
+        self.kept = [None] * len(units)
+        for i, rate in enumerate(self.rates, start=1):
+            if rate > 0:
+                self.mask[i] = np.empty((n_rows, units[i]), stack.dtype)
+                self.kept[i] = np.empty((n_rows, units[i]), stack.dtype)
+
+    def apply(self, i, A_i):
+        """Draw layer ``i``'s mask for the rows of ``A_i``; the kept activations.
+
+        ``A_i`` of shape ``(m, layer_units[i])`` is left whole (sigma' needs
+        it); returns ``A_i * mask``, a view of a buffer.
+        """
+        if self.mask[i] is None:
+            return A_i
+        m = A_i.shape[0]
+        rate = self.rates[i - 1]
+        keep = self.random_state.random_sample(A_i.shape) >= rate
+        mask = np.multiply(keep, 1.0 / (1.0 - rate), out=self.mask[i][:m])
+        return np.multiply(A_i, mask, out=self.kept[i][:m])
+
+    def layer_inputs(self, A):
+        """``A`` with each dropped-out hidden layer replaced by its kept units."""
+        m = A[0].shape[0]
+        return [
+            a if kept is None else kept[:m]
+            for a, kept in zip(A, self.kept, strict=False)
+        ]
+
+    def multiply_by_mask(self, i, delta):
+        """``delta *= mask`` for hidden layer ``i`` (BP4 through kept units)."""
+        if self.mask[i] is not None:
+            delta *= self.mask[i][: delta.shape[0]]

@@ -23,7 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
 from ._config import resolve_kernels
-from ._network import Workspace
+from ._network import Dropout, Workspace
 from ._optimizers import SGD, Adam
 from ._warnings import warn
 
@@ -59,6 +59,13 @@ class TrainingParams:
     epsilon: float
     n_iter_no_change: float
     max_fun: int
+    dropout: object = 0.0
+
+    def dropout_rates(self, n_hidden):
+        """``dropout`` as one drop probability per hidden layer."""
+        if isinstance(self.dropout, list | tuple):
+            return [float(rate) for rate in self.dropout]
+        return [float(self.dropout)] * n_hidden
 
     @classmethod
     def from_dict(cls, params):
@@ -487,11 +494,17 @@ def _fit_stochastic(
         X, Y, sample_weight, _batch_size(params.batch_size, n_samples), stack.dtype
     )
     # The optimizer adds the L2 penalty's gradient, fused with its update.
+    rates = params.dropout_rates(stack.n_layers - 1)
     work = Workspace(
         stack,
         batches.batch_size,
         kernels=resolve_kernels(stack.n_params),
         defer_penalty=True,
+        dropout=(
+            Dropout(rates, random_state, stack, batches.batch_size)
+            if any(rates)
+            else None
+        ),
     )
 
     diverged = False

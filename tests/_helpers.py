@@ -127,3 +127,26 @@ def raise_after(monkeypatch, cls, name, n_calls, exception):
 
     monkeypatch.setattr(cls, name, patched)
     return count
+
+
+class EpochCounter:
+    """A scikit-learn callback (``set_callbacks``, >= 1.9) that counts epochs.
+
+    Module-level, so that estimators holding it clone and pickle.
+    """
+
+    def __init__(self):
+        self.n_epochs = 0
+
+    def setup(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context):
+        self.n_epochs += context.task_name == "epoch"
+        return False
+
+    def teardown(self, estimator, context):
+        pass

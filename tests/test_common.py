@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks on several configurations, no expected failures."""
 
+from _helpers import EpochCounter
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skbp import Activation, MLPBackpropClassifier, MLPBackpropRegressor
@@ -51,7 +52,15 @@ INSTANCES = [
         solver="lbfgs",
         **FAST,
     ),
+    # dropout, one rate for all hidden layers and one per layer
+    MLPBackpropClassifier(dropout=0.1, learning_rate_init=0.01, **FAST),
+    MLPBackpropRegressor(dropout=[0.1], learning_rate_init=0.01, **FAST),
 ]
+if hasattr(MLPBackpropClassifier, "set_callbacks"):  # scikit-learn >= 1.9
+    INSTANCES += [
+        MLPBackpropClassifier(**FAST).set_callbacks(EpochCounter()),
+        MLPBackpropRegressor(solver="lbfgs", **FAST).set_callbacks(EpochCounter()),
+    ]
 
 
 @parametrize_with_checks(INSTANCES)

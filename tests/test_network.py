@@ -149,3 +149,29 @@ def test_from_arrays_accepts_nested_lists():
     X = rng.randn(5, 3)
     assert from_lists.dtype == np.float64
     np.testing.assert_array_equal(from_lists.predict(X), from_arrays.predict(X))
+
+
+def test_dropout_gradient_matches_finite_differences_for_fixed_masks():
+    """BP3/BP4 through the kept units: with the masks held fixed (the same
+    generator state for every evaluation), the cost is a smooth function of
+    the parameters and backprop's gradient is its derivative."""
+    from skbp._network import Dropout
+
+    rng = np.random.RandomState(0)
+    stack = LayerStack([4, 6, 5, 2], ["tanh", "relu"], "identity", np.float64)
+    stack.params[:] = rng.uniform(-0.8, 0.8, stack.n_params)
+    X, Y = rng.normal(size=(7, 4)), rng.normal(size=(7, 2))
+
+    def cost(params):
+        stack.params[:] = params
+        masks = Dropout([0.5, 0.3], np.random.RandomState(42), stack, 7)
+        work = Workspace(stack, 7, dropout=masks)
+        return stack.backprop(X, Y, None, LOSSES["squared_error"], 0.1, work), work
+
+    theta = stack.params.copy()
+    _, work = cost(theta)
+    assert (work.dropout.mask[1][:7] == 0).any()  # some units were dropped
+    grad = work.grad.copy()
+    shifts = np.eye(theta.size) * 1e-6
+    numeric = [(cost(theta + s)[0] - cost(theta - s)[0]) / 2e-6 for s in shifts]
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-8)
