@@ -270,9 +270,13 @@ def test_sparse_wide_predict_uses_few_chunks(monkeypatch):
         (rng.standard_normal(rows.size), (rows, cols)), shape=(n_samples, n_features)
     )
     assert X_wide.nnz > 19_900
-    calls = _count_calls(monkeypatch, skbp._network.LayerStack, "forward")
+    forward_calls = _count_calls(monkeypatch, skbp._network.LayerStack, "forward")
+    # Each chunk is a row slice of X (this counts chunks whatever the forward
+    # pass is called, so the test also ran against the code before the fix).
+    slices = _count_calls(monkeypatch, type(X_wide), "__getitem__")
     y_pred = reg.predict(X_wide)
-    assert calls[0] <= 2  # before the fix: 250 chunks of 8 rows
+    assert 1 <= slices[0] <= 2  # before the fix: 250 chunks of 8 rows
+    assert forward_calls[0] == slices[0]
     expected = np.maximum(X_wide @ reg.coefs_[0] + reg.intercepts_[0], 0)
     expected = expected @ reg.coefs_[1] + reg.intercepts_[1]
     np.testing.assert_allclose(y_pred, expected.ravel(), rtol=1e-10, atol=1e-12)
