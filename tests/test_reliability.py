@@ -7,6 +7,8 @@ code before the fix (commit 5c2a901). Every fit here is tiny (tens of rows, a
 few units, a few epochs) so the file runs in well under a minute.
 """
 
+import pickle
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -432,3 +434,134 @@ def test_coefs_as_nested_lists_predict_the_same(Estimator):
     est.intercepts_ = [b.tolist() for b in est.intercepts_]
     for method in methods:
         np.testing.assert_array_equal(getattr(est, method)(X), expected[method])
+
+
+# ---------------------------------------------------------------------------
+# fault injection: an exception at each stage of fit / partial_fit
+# ---------------------------------------------------------------------------
+
+
+class _Injected(Exception):
+    """The exception a fault-injection test raises inside skbp."""
+
+
+def _scorer_raising_on_second_call(original):
+    """Wrap ``_validation_scorer`` so its scorer raises after one epoch."""
+
+    def patched(self):
+        score = original(self)
+        calls = [0]
+
+        def raising(*args):
+            calls[0] += 1
+            if calls[0] == 2:
+                raise _Injected
+            return score(*args)
+
+        return raising
+
+    return patched
+
+
+# (stage, how to make it raise): patch(monkeypatch, Estimator) installs the fault.
+STAGES = {
+    # input validation: the scikit-learn function skbp calls on X and y
+    "validation": lambda mp, E: _raise_on_call(
+        mp, skbp._mlp, "validate_data", 1, _Injected
+    ),
+    # the estimator's own validation, after scikit-learn's checks ran
+    "input": lambda mp, E: _raise_on_call(
+        mp, E, "_validate_input", 1, _Injected, after=True
+    ),
+    "initialisation": lambda mp, E: _raise_on_call(
+        mp, skbp._network.LayerStack, "glorot_uniform_init", 1, _Injected, after=True
+    ),
+    # batch_size=10: the 4th step starts fit's second epoch (30 training rows)
+    # and ends partial_fit's (40 rows)
+    "epoch": lambda mp, E: _raise_on_call(mp, Adam, "step", 4, _Injected),
+    "scoring": lambda mp, E: mp.setattr(
+        E, "_validation_scorer", _scorer_raising_on_second_call(E._validation_scorer)
+    ),
+    "lbfgs-iteration": lambda mp, E: _raise_on_call(
+        mp, skbp._network.LayerStack, "backprop", 4, _Injected
+    ),
+    "publishing": lambda mp, E: _raise_on_call(
+        mp, skbp._mlp._BaseMLP, "_publish", 1, _Injected, after=True
+    ),
+}
+
+# (stage, call): 'fit' on a fresh estimator, 'refit' with warm_start=True and
+# 'partial_fit' on a fitted one, 'first_partial_fit' on a fresh one. Early
+# stopping is on for fit (scoring runs); partial_fit never holds data out.
+CASES = [
+    *[(stage, "fit") for stage in ("validation", "input", "initialisation")],
+    *[(stage, "fit") for stage in ("epoch", "scoring", "publishing")],
+    *[(stage, "refit") for stage in ("validation", "epoch", "scoring", "publishing")],
+    *[
+        (stage, "partial_fit")
+        for stage in ("validation", "input", "epoch", "publishing")
+    ],
+    ("initialisation", "first_partial_fit"),
+    ("publishing", "first_partial_fit"),
+    ("lbfgs-iteration", "fit"),
+    ("lbfgs-iteration", "refit"),
+]
+
+
+def _caller_data(Estimator):
+    X, y = _data(Estimator, n_samples=40)
+    weights = np.random.RandomState(1).uniform(0.5, 2, len(X))
+    return X, y, weights
+
+
+def _copies(*arrays):
+    return [a.copy() for a in arrays]
+
+
+@pytest.mark.parametrize("stage, call", CASES, ids=["-".join(c) for c in CASES])
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_fault_leaves_estimator_generator_and_data_unchanged(
+    monkeypatch, Estimator, stage, call
+):
+    X, y, weights = _caller_data(Estimator)
+    solver = "lbfgs" if stage == "lbfgs-iteration" else "adam"
+    generator = np.random.RandomState(0)
+    est = Estimator(
+        hidden_layer_sizes=(3,),
+        solver=solver,
+        batch_size=10,
+        max_iter=4,
+        early_stopping=solver == "adam",
+        validation_fraction=0.25,
+        n_iter_no_change=100,
+        warm_start=call == "refit",
+        random_state=generator,
+    )
+    extra = {}
+    if Estimator is MLPBackpropClassifier and call.endswith("partial_fit"):
+        extra = {"classes": np.unique(y)}
+    if call in ("refit", "partial_fit"):
+        est.fit(X, y, sample_weight=weights)
+    method = est.partial_fit if "partial" in call else est.fit
+
+    before = pickle.dumps(est)
+    generator_before = generator.get_state()
+    arrays_before = _copies(X, y, weights)
+    STAGES[stage](monkeypatch, Estimator)
+    with pytest.raises(_Injected):
+        method(X, y, sample_weight=weights, **extra)
+    monkeypatch.undo()
+
+    assert pickle.dumps(est) == before
+    generator_after = generator.get_state()
+    assert generator_after[2:] == generator_before[2:]
+    np.testing.assert_array_equal(generator_after[1], generator_before[1])
+    for after, original in zip((X, y, weights), arrays_before):
+        assert after.dtype == original.dtype
+        np.testing.assert_array_equal(after, original)
+    if call in ("fit", "first_partial_fit"):
+        with pytest.raises(NotFittedError):
+            check_is_fitted(est)
+    # The same call, now without a fault, succeeds.
+    method(X, y, sample_weight=weights, **extra)
+    check_is_fitted(est)
