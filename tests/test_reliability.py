@@ -8,10 +8,13 @@ few units, a few epochs) so the file runs in well under a minute.
 """
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
@@ -565,3 +568,99 @@ def test_fault_leaves_estimator_generator_and_data_unchanged(
     # The same call, now without a fault, succeeds.
     method(X, y, sample_weight=weights, **extra)
     check_is_fitted(est)
+
+
+# ---------------------------------------------------------------------------
+# property: any small problem either fits with finite outputs or is refused
+# ---------------------------------------------------------------------------
+
+X_DTYPES = [np.float16, np.float32, np.float64, np.int64, np.int8, np.bool_]
+
+
+@st.composite
+def problems(draw):
+    """(Estimator, params, X, y, sample_weight) of a tiny, possibly odd, fit."""
+    classifier = draw(st.booleans())
+    n_samples = draw(st.integers(1, 12))
+    n_features = draw(st.integers(1, 4))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    X_dtype = draw(st.sampled_from(X_DTYPES))
+    if X_dtype == np.bool_:
+        X = rng.random((n_samples, n_features)) > 0.5
+    elif np.issubdtype(X_dtype, np.integer):
+        X = rng.integers(-5, 6, (n_samples, n_features)).astype(X_dtype)
+    else:
+        scale = draw(st.sampled_from([1e-3, 1.0, 30.0]))
+        X = (rng.standard_normal((n_samples, n_features)) * scale).astype(X_dtype)
+    formats = [np.asarray]
+    if X_dtype != np.float16:  # scipy.sparse has no float16
+        formats += [sp.csr_matrix, sp.csc_matrix]
+    X = draw(st.sampled_from(formats))(X)
+
+    params = dict(
+        hidden_layer_sizes=tuple(draw(st.lists(st.integers(1, 4), max_size=2))),
+        activation=draw(st.sampled_from(["identity", "logistic", "tanh", "relu"])),
+        solver=draw(st.sampled_from(["adam", "sgd", "lbfgs"])),
+        alpha=draw(st.sampled_from([0.0, 1e-4, 1.0])),
+        batch_size=draw(st.sampled_from(["auto", 1, 3, 50])),
+        learning_rate_init=draw(st.sampled_from([1e-3, 0.1])),
+        early_stopping=draw(st.booleans()),
+        validation_fraction=draw(st.sampled_from([0.1, 0.5])),
+        dtype=draw(st.sampled_from([None, np.float32, np.float64, "float32"])),
+        max_iter=draw(st.integers(1, 3)),
+        random_state=0,
+    )
+    if classifier:
+        n_classes = draw(st.integers(1, 3))
+        y = rng.integers(0, n_classes, n_samples)
+        Estimator = MLPBackpropClassifier
+    else:
+        n_outputs = draw(st.integers(1, 2))
+        y = rng.standard_normal((n_samples, n_outputs))
+        y = y.ravel() if n_outputs == 1 else y
+        params["loss"] = draw(st.sampled_from(["squared_error", "poisson"]))
+        if params["loss"] == "poisson" and draw(st.booleans()):
+            y = np.abs(y)
+        Estimator = MLPBackpropRegressor
+    sample_weight = None
+    if draw(st.booleans()):
+        sample_weight = rng.uniform(0, 2, n_samples) * (rng.random(n_samples) > 0.3)
+    return Estimator, params, X, y, sample_weight
+
+
+def _network_dtype(X, dtype):
+    if dtype is not None:
+        return np.dtype(dtype)
+    return X.dtype if X.dtype in (np.float32, np.float64) else np.dtype(np.float64)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(problems())
+def test_fit_succeeds_with_finite_outputs_or_refuses_clearly(problem):
+    Estimator, params, X, y, sample_weight = problem
+    est = Estimator(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            est.fit(X, y, sample_weight=sample_weight)
+        except (ValueError, TypeError) as error:
+            assert str(error)
+            event(f"refused: {type(error).__name__}")
+            return
+        event("fitted")
+        n_samples = X.shape[0]
+        dtype = _network_dtype(X, params["dtype"])
+        assert all(W.dtype == dtype for W in _network(est))
+        y_pred = est.predict(X)
+        assert y_pred.shape == y.shape
+        if Estimator is MLPBackpropRegressor:
+            assert y_pred.dtype == dtype
+            assert np.isfinite(y_pred).all()
+            return
+        assert np.isin(y_pred, est.classes_).all()
+        n_classes = len(est.classes_)
+        for method in ("predict_proba", "predict_log_proba"):
+            out = getattr(est, method)(X)
+            assert out.shape == (n_samples, n_classes)
+            assert out.dtype == dtype
+            assert np.isfinite(out).all()
