@@ -864,7 +864,11 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
             The predicted classes.
         """
         X = self._validate_predict_input(X)
-        return self._label_binarizer.inverse_transform(self._network_output(X))
+        # From clipped logits, as predict_proba: a softmax of overflowed
+        # logits would be NaN and its argmax arbitrary.
+        outputs = _clip_logits(self._network_output(X, logits=True))
+        OUTPUT_ACTIVATIONS[self.out_activation_].apply(outputs)
+        return self._label_binarizer.inverse_transform(outputs)
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -911,11 +915,7 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         P(classes_[1]) = sigma(z), both computed without cancellation.
         """
         X = self._validate_predict_input(X)
-        logits = self._network_output(X, logits=True)
-        # Logits that overflowed to +-inf: clipped to a quarter of the dtype's
-        # range, so that differences of logits (softmax, log-softmax) stay finite.
-        bound = np.finfo(logits.dtype).max / 4
-        np.clip(logits, -bound, bound, out=logits)
+        logits = _clip_logits(self._network_output(X, logits=True))
         if len(self.classes_) == 1:  # one class seen in fit: probability 1
             return np.zeros_like(logits), OUTPUT_ACTIVATIONS["softmax"]
         if self._label_binarizer.y_type_ == "binary":
@@ -1016,6 +1016,16 @@ def _times(sample_weight, class_weight, Y):
     if sample_weight is None:
         return per_sample
     return np.asarray(sample_weight, dtype=np.float64) * per_sample
+
+
+def _clip_logits(logits):
+    """Clip logits that overflowed to +-inf, in place, and return them.
+
+    The bound is a quarter of the dtype's range, so that differences of logits
+    (softmax, log-softmax) stay finite.
+    """
+    bound = np.finfo(logits.dtype).max / 4
+    return np.clip(logits, -bound, bound, out=logits)
 
 
 def _accuracy_of_outputs(label_binarizer, Y_pred, Y_true, sample_weight):

@@ -1,5 +1,11 @@
-"""scikit-learn's estimator checks on several configurations, no expected failures."""
+"""scikit-learn's estimator checks on several configurations.
 
+No expected failures, except sample-weight equivalence where training draws
+random numbers per row: early stopping and dropout (see
+:func:`_expected_failed_checks`).
+"""
+
+import numpy as np
 from _helpers import EpochCounter
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -55,6 +61,24 @@ INSTANCES = [
     # dropout, one rate for all hidden layers and one per layer
     MLPBackpropClassifier(dropout=0.1, learning_rate_init=0.01, **FAST),
     MLPBackpropRegressor(dropout=[0.1], learning_rate_init=0.01, **FAST),
+    # Early stopping: a held-out split on the checks' data, none on data too
+    # small to split (with a warning) and none in partial_fit.
+    MLPBackpropClassifier(early_stopping=True, validation_fraction=0.2, **FAST),
+    MLPBackpropClassifier(
+        solver="sgd",
+        early_stopping=True,
+        validation_fraction=0.2,
+        learning_rate_init=0.05,
+        **FAST,
+    ),
+    MLPBackpropRegressor(early_stopping=True, validation_fraction=0.2, **FAST),
+    MLPBackpropRegressor(
+        solver="sgd",
+        early_stopping=True,
+        validation_fraction=0.2,
+        learning_rate_init=0.01,
+        **FAST,
+    ),
 ]
 if hasattr(MLPBackpropClassifier, "set_callbacks"):  # scikit-learn >= 1.9
     INSTANCES += [
@@ -63,6 +87,32 @@ if hasattr(MLPBackpropClassifier, "set_callbacks"):  # scikit-learn >= 1.9
     ]
 
 
-@parametrize_with_checks(INSTANCES)
+def _expected_failed_checks(estimator):
+    """Sample weights vs repeated rows, where randomness is drawn per row.
+
+    The check fits once with a row repeated k times and once with that row
+    weighted k. The early-stopping split is drawn over rows (scikit-learn's
+    ``train_test_split``, kept for parity), and dropout draws a mask per row:
+    k copies get k different draws where one weighted row gets one, so the
+    two fits differ by design (equal in expectation, not exactly). Every other
+    check passes on these instances; the failure is asserted (strict xfail).
+    """
+    reasons = []
+    if estimator.early_stopping:
+        reasons.append("the early-stopping split is drawn over rows")
+    if estimator.dropout not in (0, 0.0) and any(
+        rate > 0 for rate in np.atleast_1d(estimator.dropout)
+    ):
+        reasons.append("dropout draws a mask per row")
+    if not reasons:
+        return {}
+    reason = "; ".join(reasons) + ", so k copies are not weight k"
+    return {
+        "check_sample_weight_equivalence_on_dense_data": reason,
+        "check_sample_weight_equivalence_on_sparse_data": reason,
+    }
+
+
+@parametrize_with_checks(INSTANCES, expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
