@@ -368,6 +368,14 @@ class _MiniBatches:
             if X.dtype != dtype:
                 self._X_buffer = np.empty((batch_size, X.shape[1]), dtype)
 
+    @property
+    def n_samples(self):
+        return self.order.size
+
+    def shuffle(self, random_state):
+        """Shuffle the rows for the next epoch."""
+        random_state.shuffle(self.order)
+
     def __iter__(self):
         for start in range(0, self.order.size, self.batch_size):
             idx = self.order[start : start + self.batch_size]
@@ -407,8 +415,8 @@ def _end_of_epoch(state, params, stack, validation, score):
         state.best_loss = min(state.best_loss, state.loss)
         return True
 
-    X_val, Y_val, sw_val = validation
-    Y_pred = stack.predict(X_val)
+    predict, Y_val, sw_val = validation
+    Y_pred = predict(stack)
     if not np.isfinite(Y_pred).all():
         return False
     val_score = score(Y_pred, Y_val, sw_val)
@@ -439,18 +447,42 @@ def _fit_stochastic(
     incremental,
 ):
     """Mini-batch training with SGD or Adam: ``max_iter`` epochs, or one."""
-    optimizer = state.optimizer
     validation = None
     if params.early_stopping:
         X, X_val, Y, Y_val, sample_weight, sw_val = validation_split(
             X, Y, sample_weight, params.validation_fraction, random_state, stratify
         )
-        validation = (X_val, Y_val, sw_val)
+        validation = (lambda stack: stack.predict(X_val), Y_val, sw_val)
 
-    n_samples = X.shape[0]
     batches = _MiniBatches(
-        X, Y, sample_weight, _batch_size(params.batch_size, n_samples), stack.dtype
+        X, Y, sample_weight, _batch_size(params.batch_size, X.shape[0]), stack.dtype
     )
+    return stochastic_epochs(
+        stack,
+        loss,
+        batches,
+        validation,
+        params,
+        state,
+        random_state,
+        score,
+        incremental,
+    )
+
+
+def stochastic_epochs(
+    stack, loss, batches, validation, params, state, random_state, score, incremental
+):
+    """The epochs of SGD or Adam over ``batches``.
+
+    ``batches`` yields ``(X_batch, Y_batch, sw_batch, batch_weight)`` and has
+    ``batch_size``, ``n_samples``, ``total_weight`` and ``shuffle(random_state)``
+    (:class:`_MiniBatches` in memory, ``skbp._dask``'s blocks for dask arrays).
+    ``validation`` is None or ``(predict, Y_val, sw_val)`` with ``predict`` a
+    callable ``stack -> Y_pred`` over the held-out rows, scored by ``score``.
+    """
+    optimizer = state.optimizer
+    n_samples = batches.n_samples
     # The optimizer adds the L2 penalty's gradient, fused with its update.
     work = Workspace(
         stack,
@@ -464,7 +496,7 @@ def _fit_stochastic(
     try:
         for _ in range(params.max_iter):
             if params.shuffle:
-                random_state.shuffle(batches.order)
+                batches.shuffle(random_state)
             accumulated_loss = seen_weight = 0.0
             for X_batch, Y_batch, sw_batch, batch_weight in batches:
                 batch_loss = stack.backprop(
@@ -545,6 +577,16 @@ def _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state):
         np.copyto(stack.params, flat, casting="same_kind")
         cost = stack.backprop(X, Y, sample_weight, loss, params.alpha, work)
         return cost, work.grad.astype(np.float64)
+
+    return minimize_lbfgs(stack, cost_and_gradient, params, state)
+
+
+def minimize_lbfgs(stack, cost_and_gradient, params, state):
+    """scipy's L-BFGS-B on ``stack.params`` with a given objective.
+
+    ``cost_and_gradient(flat)`` returns the full-data cost (penalty included)
+    and its float64 gradient at the float64 vector ``flat``.
+    """
 
     def record(intermediate_result):
         state.loss_curve.append(float(intermediate_result.fun))
