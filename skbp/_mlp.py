@@ -47,6 +47,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _dask
 from ._activations import OUTPUT_ACTIVATIONS
 from ._docstring import ATTRIBUTES, PARAMETERS, fill_doc
 from ._losses import LOSSES
@@ -195,6 +196,10 @@ class _BaseMLP(BaseEstimator):
 
     def _fit(self, X, y, sample_weight, incremental):
         """Validate, build the network, train, publish: every fit goes here."""
+        # -- dask hook (issue 11): dask arrays train where their blocks live --
+        if _dask.is_dask_collection(X, y, sample_weight):
+            return _dask.fit(self, X, y, sample_weight, incremental)
+        # -- end of dask hook --
         hidden_layer_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -499,7 +504,9 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         with _restored_on_failure(self):
             if _check_partial_fit_first_call(self, classes):
                 self._label_binarizer = LabelBinarizer()
-                if type_of_target(y).startswith("multilabel"):
+                if not _dask.is_dask_collection(y) and type_of_target(y).startswith(
+                    "multilabel"
+                ):  # dask hook: dask y is 1-D labels
                     self._label_binarizer.fit(y)
                 else:
                     self._label_binarizer.fit(classes)
