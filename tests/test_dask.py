@@ -278,7 +278,7 @@ def test_grid_search_and_cross_validate_on_dask_match_local(client):
 def test_dask_ml_incremental_and_parallel_post_fit(client):
     wrappers = pytest.importorskip("dask_ml.wrappers")
     X, y, _ = _data()
-    Xd, yd = _as_dask(X, y)
+    Xd, yd = da.from_array(X, chunks=(100, -1)), da.from_array(y, chunks=100)
     kwargs = dict(solver="sgd", hidden_layer_sizes=(8,), random_state=0)
     incremental = wrappers.Incremental(
         MLPBackpropClassifier(**kwargs), shuffle_blocks=False
