@@ -68,6 +68,8 @@ def _as_row_blocks(array, name, row_chunks=None):
 
     if not is_dask_collection(array):
         array = np.asarray(array)
+        if array.ndim == 0:
+            raise ValueError(f"{name} must be an array, got a scalar {array!r}.")
         return da.from_array(array, chunks=(row_chunks,) + array.shape[1:])
     if not isinstance(array, da.Array):
         # a dask DataFrame or Series: its partitions' lengths are unknown
@@ -86,9 +88,13 @@ def _as_row_blocks(array, name, row_chunks=None):
     return array
 
 
-def _check_X(estimator, X, reset):
+def _check_X(estimator, X, y, sample_weight, reset):
     import dask.array as da
 
+    if not is_dask_collection(X):  # numpy X beside dask y or sample_weight
+        other = y if is_dask_collection(y) else sample_weight
+        rows = _as_row_blocks(other, "y" if other is y else "sample_weight").chunks[0]
+        X = _as_row_blocks(X, "X", rows)
     X = _as_row_blocks(X, "X")
     if X.ndim != 2:
         raise ValueError(
@@ -101,7 +107,7 @@ def _check_X(estimator, X, reset):
         if not (np.issubdtype(X.dtype, np.number) or X.dtype == bool):
             raise ValueError(f"X has dtype {X.dtype}; a numeric dtype is needed.")
         X = X.astype(np.float64)
-    if isinstance(X._meta, np.ndarray) is False:
+    if not isinstance(X._meta, np.ndarray):
         raise TypeError(
             f"The blocks of X are {type(X._meta).__name__}; skbp trains on dask "
             "arrays of numpy blocks."
@@ -125,7 +131,7 @@ def _prepare(estimator, X, y, sample_weight, incremental, first_pass):
     """
     import dask
 
-    X, da = _check_X(estimator, X, reset=first_pass)
+    X, da = _check_X(estimator, X, y, sample_weight, reset=first_pass)
     rows = X.chunks[0]
     y = _as_row_blocks(y, "y", rows)
     if y.shape[0] != X.shape[0]:

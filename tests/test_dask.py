@@ -294,3 +294,23 @@ def test_dask_ml_incremental_and_parallel_post_fit(client):
     np.testing.assert_allclose(
         post.predict_proba(Xd).compute(), by_hand.predict_proba(X)
     )
+
+
+def test_string_labels_numpy_X_and_float32(client):
+    X, y, _ = _data()
+    labels = np.array(["a", "b", "c"])[y]
+    kwargs = dict(solver="sgd", max_iter=2, shuffle=False, batch_size=50)
+    local = MLPBackpropClassifier(random_state=0, **kwargs).fit(X, labels)
+    # numpy X beside a dask y: X is cut into y's blocks
+    remote = MLPBackpropClassifier(random_state=0, **kwargs).fit(
+        X, da.from_array(labels, chunks=100)
+    )
+    np.testing.assert_array_equal(remote.classes_, ["a", "b", "c"])
+    _assert_same_network(local, remote)
+
+    kwargs = dict(solver="lbfgs", max_iter=5, dtype=np.float32, random_state=0)
+    local = MLPBackpropRegressor(**kwargs).fit(X, X[:, 1])
+    Xd = _as_dask(X)[0]
+    remote = MLPBackpropRegressor(**kwargs).fit(Xd, Xd[:, 1])
+    assert remote.coefs_[0].dtype == np.float32
+    _assert_same_network(local, remote, rtol=1e-5)
