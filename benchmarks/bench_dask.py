@@ -210,7 +210,11 @@ def main(argv=None):
     if args.run:
         print(json.dumps(run_case(args.run, args)))
         return
-    forwarded = [a for a in (argv or sys.argv[1:]) if not a.startswith("--cases")]
+    forwarded = [
+        f"--{name.replace('_', '-')}={value}"
+        for name, value in vars(args).items()
+        if name not in ("cases", "run")
+    ]
     print(f"# bench_dask {' '.join(forwarded)} (cpus: {os.cpu_count()})")
     for case in args.cases.split(","):
         out = subprocess.run(
