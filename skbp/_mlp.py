@@ -48,6 +48,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from . import _dask
+
 try:  # scikit-learn >= 1.9: the (experimental) callback API
     from sklearn.callback import CallbackSupportMixin as _CallbackSupport
 except ImportError:  # older releases: no set_callbacks
@@ -281,6 +283,14 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
 
         ``validation`` is ``fit``'s ``(X_val, y_val, sample_weight_val)``.
         """
+        # dask arrays train where their blocks live (skbp._dask)
+        if _dask.is_dask_collection(X, y, sample_weight):
+            if any(v is not None for v in validation):
+                raise ValueError(
+                    "X_val / y_val are not supported with dask arrays yet: use "
+                    "early_stopping=True with validation_fraction, or numpy input."
+                )
+            return _dask.fit(self, X, y, sample_weight, incremental)
         hidden_layer_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
@@ -841,7 +851,9 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
         with _restored_on_failure(self):
             if _check_partial_fit_first_call(self, classes):
                 self._label_binarizer = LabelBinarizer()
-                if type_of_target(y).startswith("multilabel"):
+                if not _dask.is_dask_collection(y) and type_of_target(y).startswith(
+                    "multilabel"
+                ):  # dask hook: dask y is 1-D labels
                     self._label_binarizer.fit(y)
                 else:
                     self._label_binarizer.fit(classes)

@@ -407,6 +407,14 @@ class _MiniBatches:
             if X.dtype != dtype:
                 self._X_buffer = np.empty((batch_size, X.shape[1]), dtype)
 
+    @property
+    def n_samples(self):
+        return self.order.size
+
+    def shuffle(self, random_state):
+        """Shuffle the rows for the next epoch."""
+        random_state.shuffle(self.order)
+
     def __iter__(self):
         for start in range(0, self.order.size, self.batch_size):
             idx = self.order[start : start + self.batch_size]
@@ -446,8 +454,8 @@ def _end_of_epoch(state, params, stack, validation, score):
         state.best_loss = min(state.best_loss, state.loss)
         return True
 
-    X_val, Y_val, sw_val = validation
-    Y_pred = stack.predict(X_val)
+    predict, Y_val, sw_val = validation
+    Y_pred = predict(stack)
     if not np.isfinite(Y_pred).all():
         return False
     val_score = score(Y_pred, Y_val, sw_val)
@@ -479,8 +487,7 @@ def _fit_stochastic(
     monitor,
     validation,
 ):
-    """Mini-batch training with SGD or Adam: ``max_iter`` epochs, or one."""
-    optimizer = state.optimizer
+    """Mini-batch training with SGD or Adam on in-memory data."""
     if not params.early_stopping:
         validation = None
     elif validation is None:
@@ -488,17 +495,56 @@ def _fit_stochastic(
             X, Y, sample_weight, params.validation_fraction, random_state, stratify
         )
         validation = (X_val, Y_val, sw_val)
+    if validation is not None:
+        X_val, Y_val, sw_val = validation
+        validation = (lambda network: network.predict(X_val), Y_val, sw_val)
 
-    n_samples = X.shape[0]
     batches = _MiniBatches(
-        X, Y, sample_weight, _batch_size(params.batch_size, n_samples), stack.dtype
+        X, Y, sample_weight, _batch_size(params.batch_size, X.shape[0]), stack.dtype
     )
-    # The optimizer adds the L2 penalty's gradient, fused with its update.
+    return stochastic_epochs(
+        stack,
+        loss,
+        batches,
+        validation,
+        params,
+        state,
+        random_state,
+        score,
+        incremental,
+        monitor,
+    )
+
+
+def stochastic_epochs(
+    stack,
+    loss,
+    batches,
+    validation,
+    params,
+    state,
+    random_state,
+    score,
+    incremental,
+    monitor=None,
+):
+    """The epochs of SGD or Adam over ``batches``.
+
+    ``batches`` yields ``(X_batch, Y_batch, sw_batch, batch_weight)`` and has
+    ``batch_size``, ``n_samples``, ``total_weight`` and ``shuffle(random_state)``
+    (:class:`_MiniBatches` in memory, ``skbp._dask``'s blocks for dask arrays).
+    ``validation`` is None or ``(predict, Y_val, sw_val)`` with ``predict`` a
+    callable ``stack -> Y_pred`` over the held-out rows, scored by ``score``.
+    """
+    monitor = NoMonitor() if monitor is None else monitor
+    optimizer = state.optimizer
+    n_samples = batches.n_samples
     rates = params.dropout_rates(stack.n_layers - 1)
     work = Workspace(
         stack,
         batches.batch_size,
         kernels=resolve_kernels(stack.n_params),
+        # The optimizer adds the L2 penalty's gradient, fused with its update.
         defer_penalty=True,
         dropout=(
             Dropout(rates, random_state, stack, batches.batch_size)
@@ -513,7 +559,7 @@ def _fit_stochastic(
         for _ in range(params.max_iter):
             monitor.begin(stack.params)
             if params.shuffle:
-                random_state.shuffle(batches.order)
+                batches.shuffle(random_state)
             accumulated_loss = seen_weight = 0.0
             for X_batch, Y_batch, sw_batch, batch_weight in batches:
                 batch_loss = stack.backprop(
@@ -589,16 +635,32 @@ def _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state, monitor):
 
     scipy works in float64: each evaluation copies its iterate into
     ``stack.params`` (casting for float32 networks) and returns the float64
-    gradient. ``state.loss_curve`` records the loss after every iteration.
+    gradient.
     """
     work = Workspace(stack, X.shape[0])
-    last_cost = math.nan
 
     def cost_and_gradient(flat):
-        nonlocal last_cost
         np.copyto(stack.params, flat, casting="same_kind")
-        last_cost = stack.backprop(X, Y, sample_weight, loss, params.alpha, work)
-        return last_cost, work.grad.astype(np.float64)
+        cost = stack.backprop(X, Y, sample_weight, loss, params.alpha, work)
+        return cost, work.grad.astype(np.float64)
+
+    return minimize_lbfgs(stack, cost_and_gradient, params, state, monitor)
+
+
+def minimize_lbfgs(stack, cost_and_gradient, params, state, monitor=None):
+    """scipy's L-BFGS-B on ``stack.params`` with a given objective.
+
+    ``cost_and_gradient(flat)`` returns the full-data cost (penalty included)
+    and its float64 gradient at the float64 vector ``flat``.
+    ``state.loss_curve`` records the loss after every iteration.
+    """
+    monitor = NoMonitor() if monitor is None else monitor
+    last_cost = math.nan
+
+    def objective(flat):
+        nonlocal last_cost
+        last_cost, grad = cost_and_gradient(flat)
+        return last_cost, grad
 
     accepted = [None, math.nan, 0]  # the last iterate, its cost, the count
 
@@ -617,7 +679,7 @@ def _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state, monitor):
     monitor.begin(stack.params)
     try:
         result = scipy.optimize.minimize(
-            cost_and_gradient,
+            objective,
             stack.params.astype(np.float64),
             method="L-BFGS-B",
             jac=True,
