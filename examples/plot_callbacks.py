@@ -54,9 +54,10 @@ X_train, X_val = scaler.transform(X_train), scaler.transform(X_val)
 recorder = EpochRecorder(X_val, y_val, patience=5)
 clf = MLPBackpropClassifier(hidden_layer_sizes=(32,), max_iter=200, random_state=0)
 clf.set_callbacks(recorder).fit(X_train, y_train)
+best = int(np.argmax(recorder.scores))
 print(
     f"stopped by the callback after {clf.n_iter_} of 200 epochs; best validation "
-    f"accuracy {max(recorder.scores):.3f} at epoch {int(np.argmax(recorder.scores)) + 1}"
+    f"accuracy {recorder.scores[best]:.3f} at epoch {best + 1}"
 )
 
 # %%

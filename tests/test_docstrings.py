@@ -47,6 +47,7 @@ def _importable(module):
     except ImportError:  # a parent package is missing
         return False
 
+
 # numpydoc error codes we accept, and why. Keep this list short.
 ALLOWED_EVERYWHERE = {
     # "See Also" sections are welcome but not required.
