@@ -267,12 +267,12 @@ def fit(estimator, X, y, sample_weight, incremental):
                 stack,
                 spec.loss,
                 batches,
-                validation,
-                params,
-                state,
-                random_state,
-                estimator._validation_scorer(),
-                incremental,
+                params=params,
+                state=state,
+                random_state=random_state,
+                score=estimator._validation_scorer(),
+                validation=validation,
+                incremental=incremental,
             )
         else:
             objective = _DistributedObjective(X, Y, sample_weight, spec, params.alpha)

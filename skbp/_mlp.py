@@ -1134,6 +1134,9 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
+    # The same keywords as MLPBackpropClassifier.__init__ (after `loss`): scikit-
+    # learn's get_params reads each class's own signature, so the list is written
+    # out per class. `duplicates` reports this pair; it is the accepted exception.
     def __init__(
         self,
         loss="squared_error",

@@ -317,13 +317,13 @@ def train(
         stack,
         loss,
         batches,
-        validation,
-        params,
-        state,
-        random_state,
-        score,
-        incremental,
-        monitor,
+        params=params,
+        state=state,
+        random_state=random_state,
+        score=score,
+        validation=validation,
+        incremental=incremental,
+        monitor=monitor,
     )
 
 
@@ -485,12 +485,13 @@ def stochastic_epochs(
     stack,
     loss,
     batches,
-    validation,
+    *,
     params,
     state,
     random_state,
     score,
-    incremental,
+    validation=None,
+    incremental=False,
     monitor=None,
 ):
     """The epochs of SGD or Adam over ``batches``.

@@ -107,6 +107,12 @@ def _fit(estimator, X, y):
         return estimator.fit(X, y)
 
 
+def _prediction_methods(est):
+    """predict, and predict_proba / predict_log_proba for a classifier."""
+    names = ["predict", "predict_proba", "predict_log_proba"]
+    return [getattr(est, name) for name in names if hasattr(est, name)]
+
+
 def _fit_problem(Estimator, problem):
     """The fitted estimator, X, y, and the dtype its outputs must have."""
     params, X, y = problem
@@ -241,10 +247,7 @@ def test_non_finite_input_is_rejected(data, Estimator, solver):
             est.partial_fit(bad, y, **kwargs)
         assert not hasattr(est, "coefs_")
     _fit(est, X, y)
-    methods = [est.predict]
-    if Estimator is MLPBackpropClassifier:
-        methods += [est.predict_proba, est.predict_log_proba]
-    for method in methods:
+    for method in _prediction_methods(est):
         with pytest.raises(ValueError, match=NON_FINITE):
             method(bad)
     if Estimator is MLPBackpropRegressor:
@@ -273,10 +276,7 @@ def test_wrong_number_of_features_is_rejected(
     est = _fit(Estimator(hidden_layer_sizes=(3,), solver=solver, max_iter=2), X, y)
     X_other = rng.standard_normal((n_samples, other))
     message = rf"X has {other} features, but \w+ is expecting {n_features} features"
-    methods = [est.predict]
-    if Estimator is MLPBackpropClassifier:
-        methods += [est.predict_proba, est.predict_log_proba]
-    for method in methods:
+    for method in _prediction_methods(est):
         with pytest.raises(ValueError, match=message):
             method(X_other)
     if solver != "lbfgs":
