@@ -139,18 +139,41 @@ class Activation:
         )
 
     def apply(self, Z):
-        """Overwrite ``Z`` with ``function(Z)``."""
+        """Overwrite ``Z`` with ``function(Z)``.
+
+        Parameters
+        ----------
+        Z : ndarray of shape (n_samples, n_units)
+            Pre-activations, replaced by the activations.
+        """
         Z[...] = self.function(Z)
 
     def multiply_by_derivative(self, A, delta, Z=None):
-        """``delta *= derivative(Z, A)`` in place."""
+        """``delta *= derivative(Z, A)`` in place: BP4's Hadamard factor.
+
+        Parameters
+        ----------
+        A : ndarray of shape (n_samples, n_units)
+            Activations ``function(Z)``.
+        delta : ndarray of shape (n_samples, n_units)
+            Deltas, multiplied in place.
+        Z : ndarray of shape (n_samples, n_units)
+            Pre-activations (the layer keeps them for user-defined activations).
+        """
         delta *= self.derivative(Z, A)
 
     def check(self, step=1e-6, rtol=1e-4):
         """Raise a ValueError if ``derivative`` disagrees with finite differences.
 
         Checked in float64 at fixed points of [-3, 3] chosen away from the
-        usual kinks (0 and the integers).
+        usual kinks (0 and the integers). Estimators call it once per fit.
+
+        Parameters
+        ----------
+        step : float, default=1e-6
+            Step of the central differences.
+        rtol : float, default=1e-4
+            Largest accepted relative error.
         """
         Z = np.linspace(-3.0, 3.0, 13)[:, np.newaxis] + 0.0371
         try:

@@ -34,6 +34,9 @@ def _config():
 def get_config():
     """Retrieve skbp's current settings (for the calling thread).
 
+    The settings are per thread, like scikit-learn's configuration; a fit
+    reads them once, when it starts.
+
     Returns
     -------
     config : dict
@@ -43,12 +46,21 @@ def get_config():
     --------
     config_context : Change the settings within a block.
     set_config : Change the settings.
+
+    Examples
+    --------
+    >>> import skbp
+    >>> skbp.get_config()["kernels"]
+    'auto'
     """
     return dict(_config())
 
 
 def set_config(kernels=None):
     """Set skbp's settings for the calling thread.
+
+    The settings stay until changed again; :func:`config_context` changes
+    them for a block only, which is usually what you want.
 
     Parameters
     ----------

@@ -56,6 +56,19 @@ def _copied_attributes(source, target):
         target._label_binarizer = copy.deepcopy(source._label_binarizer)
 
 
+_SKBP = (MLPBackpropClassifier, MLPBackpropRegressor)
+_SKLEARN = (MLPClassifier, MLPRegressor)
+
+
+def _counterpart(model, function, sources, targets):
+    """``targets[0]`` for a fitted classifier among ``sources``, else ``targets[1]``."""
+    if not isinstance(model, sources):
+        names = " or ".join(cls.__name__ for cls in sources)
+        raise TypeError(f"{function} converts {names}, got {type(model).__name__}.")
+    check_is_fitted(model)
+    return targets[0] if is_classifier(model) else targets[1]
+
+
 def _defaults(cls):
     """Default of every ``__init__`` parameter of ``cls`` and its bases."""
     defaults = {}
@@ -123,13 +136,7 @@ def to_sklearn(estimator):
     >>> bool(np.all(mlp.predict(X) == clf.predict(X)))
     True
     """
-    if not isinstance(estimator, MLPBackpropClassifier | MLPBackpropRegressor):
-        raise TypeError(
-            "to_sklearn converts MLPBackpropClassifier or MLPBackpropRegressor, "
-            f"got {type(estimator).__name__}."
-        )
-    check_is_fitted(estimator)
-    target_cls = MLPClassifier if is_classifier(estimator) else MLPRegressor
+    target_cls = _counterpart(estimator, "to_sklearn", _SKBP, _SKLEARN)
     params = estimator.get_params(deep=False)
     known = target_cls().get_params(deep=False)
     defaults = _defaults(type(estimator))
@@ -190,25 +197,17 @@ def _optimizer_to_sklearn(optimizer, mlp, stack):
         return [a.copy() for a in coefs + intercepts]
 
     if isinstance(optimizer, Adam):
+        o = optimizer
         result = AdamOptimizer(
-            params,
-            optimizer.learning_rate_init,
-            optimizer.beta_1,
-            optimizer.beta_2,
-            optimizer.epsilon,
+            params, o.learning_rate_init, o.beta_1, o.beta_2, o.epsilon
         )
         result.t = optimizer.t
         result.ms = per_layer(optimizer.scaled_first_moment * (1 - optimizer.beta_1))
         result.vs = per_layer(optimizer.scaled_second_moment * (1 - optimizer.beta_2))
     elif isinstance(optimizer, SGD):
-        result = SGDOptimizer(
-            params,
-            optimizer.learning_rate_init,
-            optimizer.schedule,
-            optimizer.momentum,
-            optimizer.nesterov,
-            optimizer.power_t,
-        )
+        o = optimizer
+        schedule = (o.schedule, o.momentum, o.nesterov, o.power_t)
+        result = SGDOptimizer(params, o.learning_rate_init, *schedule)
         result.velocities = per_layer(optimizer.velocity)
     else:
         return None
@@ -240,26 +239,19 @@ def from_sklearn(mlp):
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from sklearn.datasets import make_regression
-    >>> from sklearn.neural_network import MLPRegressor
+    Train with scikit-learn, continue with skbp:
+
     >>> from skbp import from_sklearn
+    >>> from sklearn.neural_network import MLPRegressor
+    >>> from sklearn.datasets import make_regression
     >>> X, y = make_regression(n_samples=100, n_features=4, random_state=0)
     >>> mlp = MLPRegressor(solver="lbfgs", random_state=0).fit(X, y)
     >>> reg = from_sklearn(mlp)
-    >>> type(reg).__name__
-    'MLPBackpropRegressor'
-    >>> bool(np.allclose(reg.predict(X), mlp.predict(X)))
-    True
+    >>> print(type(reg).__name__, abs(reg.predict(X) - mlp.predict(X)).max() < 1e-9)
+    MLPBackpropRegressor True
     >>> reg = reg.set_params(warm_start=True, max_iter=5).fit(X, y)
     """
-    if not isinstance(mlp, MLPClassifier | MLPRegressor):
-        raise TypeError(
-            "from_sklearn converts scikit-learn's MLPClassifier or MLPRegressor, "
-            f"got {type(mlp).__name__}."
-        )
-    check_is_fitted(mlp)
-    target_cls = MLPBackpropClassifier if is_classifier(mlp) else MLPBackpropRegressor
+    target_cls = _counterpart(mlp, "from_sklearn", _SKLEARN, _SKBP)
     known = target_cls().get_params(deep=False)
     params = mlp.get_params(deep=False)
     estimator = target_cls(**{k: v for k, v in params.items() if k in known})

@@ -36,9 +36,7 @@ import sys
 
 import numpy as np
 from sklearn.base import is_classifier
-from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
 
 from ._network import LayerStack, Workspace
 from ._training import (
@@ -169,7 +167,7 @@ def _prepare(estimator, X, y, sample_weight, incremental, first_pass):
     if not stats["finite"]:
         raise ValueError("Input X contains NaN or infinity.")
     if classifier:
-        _check_classes(estimator, stats["classes"], incremental)
+        estimator._update_classes(stats["classes"], incremental)
     else:
         if not stats["y_finite"]:
             raise ValueError("Input y contains NaN or infinity.")
@@ -179,7 +177,9 @@ def _prepare(estimator, X, y, sample_weight, incremental, first_pass):
                 f"values (smallest {stats['y_min']})."
             )
     dtype = estimator._compute_dtype(X, first_pass)
-    _check_representable(stats["absmax"], X.dtype, dtype, "X")
+    from ._mlp import check_largest_representable  # _mlp imports this module
+
+    check_largest_representable(stats["absmax"], X.dtype, dtype, "X")
     if sample_weight is not None:
         if not stats["sw_finite"]:
             raise ValueError("Input sample_weight contains NaN or infinity.")
@@ -203,38 +203,6 @@ def _prepare(estimator, X, y, sample_weight, incremental, first_pass):
     else:
         Y = (y[:, None] if y.ndim == 1 else y).astype(dtype)
     return X, Y, sample_weight, dtype
-
-
-def _check_representable(absmax, X_dtype, dtype, name):
-    dtype = np.dtype(dtype)
-    if X_dtype.itemsize > dtype.itemsize and absmax > float(np.finfo(dtype).max):
-        raise ValueError(
-            f"Input {name} contains a value too large for dtype('{dtype}') "
-            f"(largest absolute value {absmax:.3g}). Scale the data, or use "
-            "dtype=None to compute in the input's float64."
-        )
-
-
-def _check_classes(estimator, classes, incremental):
-    """The classifier's label bookkeeping, from the labels dask found."""
-    check_classification_targets(classes)
-    if not hasattr(estimator, "classes_") or (
-        not estimator.warm_start and not incremental
-    ):
-        estimator._label_binarizer = LabelBinarizer().fit(classes)
-        estimator.classes_ = estimator._label_binarizer.classes_
-    elif estimator.warm_start and not incremental:
-        if set(classes) != set(estimator.classes_):
-            raise ValueError(
-                "warm_start can only be used where `y` has the same classes as in "
-                f"the previous call to fit. Previously got {estimator.classes_}, "
-                f"`y` has {classes}."
-            )
-    elif len(np.setdiff1d(classes, estimator.classes_)):
-        raise ValueError(
-            f"`y` has classes not in `self.classes_`. `self.classes_` has "
-            f"{estimator.classes_}. 'y' has {classes}."
-        )
 
 
 def _n_label_columns(label_binarizer):
@@ -299,12 +267,12 @@ def fit(estimator, X, y, sample_weight, incremental):
                 stack,
                 spec.loss,
                 batches,
-                validation,
-                params,
-                state,
-                random_state,
-                estimator._validation_scorer(),
-                incremental,
+                params=params,
+                state=state,
+                random_state=random_state,
+                score=estimator._validation_scorer(),
+                validation=validation,
+                incremental=incremental,
             )
         else:
             objective = _DistributedObjective(X, Y, sample_weight, spec, params.alpha)

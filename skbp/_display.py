@@ -59,15 +59,17 @@ class LossCurveDisplay:
 
     Examples
     --------
+    A display built from recorded curves (``from_estimator`` reads them off
+    a fitted estimator):
+
     >>> import matplotlib
     >>> matplotlib.use("Agg")
-    >>> from sklearn.datasets import load_iris
-    >>> from skbp import LossCurveDisplay, MLPBackpropClassifier
-    >>> X, y = load_iris(return_X_y=True)
-    >>> clf = MLPBackpropClassifier(max_iter=20, random_state=0).fit(X, y)
-    >>> display = LossCurveDisplay.from_estimator(clf)
-    >>> len(display.line_.get_xdata())
-    20
+    >>> from skbp import LossCurveDisplay
+    >>> display = LossCurveDisplay(
+    ...     loss_curve=[0.9, 0.5, 0.3], validation_scores=[0.6, 0.8, 0.85]
+    ... ).plot()
+    >>> len(display.line_.get_xdata()), display.ax_validation_ is not None
+    (3, True)
     """
 
     def __init__(self, *, loss_curve, validation_scores=None, estimator_name=None):

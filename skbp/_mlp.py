@@ -120,12 +120,18 @@ def _check_representable(array, dtype, name):
     ``dtype=numpy.float32``; scikit-learn's validation says so for float32
     input, and so do we for the cast we make.
     """
-    dtype = np.dtype(dtype)
     data = array.data if sp.issparse(array) else np.asarray(array)
-    if data.size == 0 or data.dtype.itemsize <= dtype.itemsize:
+    if data.size == 0 or data.dtype.itemsize <= np.dtype(dtype).itemsize:
         return
     largest = max(float(np.max(data)), -float(np.min(data)))
-    if largest > float(np.finfo(dtype).max):
+    check_largest_representable(largest, data.dtype, dtype, name)
+
+
+def check_largest_representable(largest, source_dtype, dtype, name):
+    """ValueError if ``largest`` (an absolute value of ``source_dtype``
+    values) becomes inf in ``dtype``."""
+    dtype = np.dtype(dtype)
+    if source_dtype.itemsize > dtype.itemsize and largest > float(np.finfo(dtype).max):
         raise ValueError(
             f"Input {name} contains a value too large for dtype('{dtype}') "
             f"(largest absolute value {largest:.3g}, float32 holds at most "
@@ -762,26 +768,34 @@ class MLPBackpropClassifier(ClassifierMixin, _BaseMLP):
     def _validate_input(self, X, y, incremental, reset):
         X, y = self._validate_X_y(X, y, reset)
         _check_label_types(y)
+        self._update_classes(y, incremental)
+        Y = self._label_binarizer.transform(y)
+        return X, Y
+
+    def _update_classes(self, y, incremental):
+        """Fit the label binarizer on a first fit; check y's classes on later ones.
+
+        ``y`` holds labels (or a label indicator matrix), or just the distinct
+        labels (dask input gives those, found without gathering y).
+        """
         check_classification_targets(y)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
             self.classes_ = self._label_binarizer.classes_
-        else:
-            classes = unique_labels(y)
-            if self.warm_start and not incremental:
-                if set(classes) != set(self.classes_):
-                    raise ValueError(
-                        "warm_start can only be used where `y` has the same classes "
-                        f"as in the previous call to fit. Previously got "
-                        f"{self.classes_}, `y` has {classes}."
-                    )
-            elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+            return
+        classes = unique_labels(y)
+        if self.warm_start and not incremental:
+            if set(classes) != set(self.classes_):
                 raise ValueError(
-                    f"`y` has classes not in `self.classes_`. `self.classes_` has "
-                    f"{self.classes_}. 'y' has {classes}."
+                    "warm_start can only be used where `y` has the same classes "
+                    f"as in the previous call to fit. Previously got "
+                    f"{self.classes_}, `y` has {classes}."
                 )
-        Y = self._label_binarizer.transform(y)
-        return X, Y
+        elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+            raise ValueError(
+                f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                f"{self.classes_}. 'y' has {classes}."
+            )
 
     def _validate_validation_data(self, X_val, y_val):
         X_val, y_val = self._validate_X_y(X_val, y_val, reset=False)
@@ -1120,6 +1134,9 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
+    # The same keywords as MLPBackpropClassifier.__init__ (after `loss`): scikit-
+    # learn's get_params reads each class's own signature, so the list is written
+    # out per class. `duplicates` reports this pair; it is the accepted exception.
     def __init__(
         self,
         loss="squared_error",
@@ -1213,8 +1230,14 @@ class MLPBackpropRegressor(RegressorMixin, _BaseMLP):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The predicted values.
+            The predicted values, finite: an output beyond the float range
+            (e.g. exp of a huge logit under loss="poisson") is the largest
+            finite value.
         """
         X = self._validate_predict_input(X)
         y_pred = self._network_output(X)
+        # An output past the float range (exp of a large logit, say) is
+        # reported as the largest finite value, never inf.
+        big = np.finfo(y_pred.dtype).max
+        np.clip(y_pred, -big, big, out=y_pred)
         return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred

@@ -298,24 +298,33 @@ def train(
     -------
     TrainingState
     """
-    monitor = NoMonitor() if monitor is None else monitor
-    if params.stochastic:
-        return _fit_stochastic(
-            stack,
-            loss,
-            X,
-            Y,
-            sample_weight,
-            params,
-            state,
-            random_state,
-            score,
-            stratify,
-            incremental,
-            monitor,
-            validation,
+    if not params.stochastic:
+        return _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state, monitor)
+    if not params.early_stopping:
+        validation = None
+    elif validation is None:
+        X, X_val, Y, Y_val, sample_weight, sw_val = validation_split(
+            X, Y, sample_weight, params.validation_fraction, random_state, stratify
         )
-    return _fit_lbfgs(stack, loss, X, Y, sample_weight, params, state, monitor)
+        validation = (X_val, Y_val, sw_val)
+    if validation is not None:
+        X_val, Y_val, sw_val = validation
+        validation = (lambda network: network.predict(X_val), Y_val, sw_val)
+    batches = _MiniBatches(
+        X, Y, sample_weight, _batch_size(params.batch_size, X.shape[0]), stack.dtype
+    )
+    return stochastic_epochs(
+        stack,
+        loss,
+        batches,
+        params=params,
+        state=state,
+        random_state=random_state,
+        score=score,
+        validation=validation,
+        incremental=incremental,
+        monitor=monitor,
+    )
 
 
 def _stratification_labels(Y):
@@ -472,60 +481,17 @@ def _end_of_epoch(state, params, stack, validation, score):
     return True
 
 
-def _fit_stochastic(
-    stack,
-    loss,
-    X,
-    Y,
-    sample_weight,
-    params,
-    state,
-    random_state,
-    score,
-    stratify,
-    incremental,
-    monitor,
-    validation,
-):
-    """Mini-batch training with SGD or Adam on in-memory data."""
-    if not params.early_stopping:
-        validation = None
-    elif validation is None:
-        X, X_val, Y, Y_val, sample_weight, sw_val = validation_split(
-            X, Y, sample_weight, params.validation_fraction, random_state, stratify
-        )
-        validation = (X_val, Y_val, sw_val)
-    if validation is not None:
-        X_val, Y_val, sw_val = validation
-        validation = (lambda network: network.predict(X_val), Y_val, sw_val)
-
-    batches = _MiniBatches(
-        X, Y, sample_weight, _batch_size(params.batch_size, X.shape[0]), stack.dtype
-    )
-    return stochastic_epochs(
-        stack,
-        loss,
-        batches,
-        validation,
-        params,
-        state,
-        random_state,
-        score,
-        incremental,
-        monitor,
-    )
-
-
 def stochastic_epochs(
     stack,
     loss,
     batches,
-    validation,
+    *,
     params,
     state,
     random_state,
     score,
-    incremental,
+    validation=None,
+    incremental=False,
     monitor=None,
 ):
     """The epochs of SGD or Adam over ``batches``.

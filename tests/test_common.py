@@ -13,6 +13,8 @@ from skbp import Activation, MLPBackpropClassifier, MLPBackpropRegressor
 from skbp._activations import _silu_reference, _silu_reference_derivative
 
 FAST = dict(max_iter=50, random_state=0)
+# 20% of the checks' small data held out: 10% would be a handful of rows
+EARLY_STOPPING = dict(early_stopping=True, validation_fraction=0.2)
 INSTANCES = [
     MLPBackpropClassifier(**FAST),
     MLPBackpropClassifier(solver="sgd", learning_rate_init=0.05, **FAST),
@@ -63,21 +65,13 @@ INSTANCES = [
     MLPBackpropRegressor(dropout=[0.1], learning_rate_init=0.01, **FAST),
     # Early stopping: a held-out split on the checks' data, none on data too
     # small to split (with a warning) and none in partial_fit.
-    MLPBackpropClassifier(early_stopping=True, validation_fraction=0.2, **FAST),
+    MLPBackpropClassifier(**EARLY_STOPPING, **FAST),
     MLPBackpropClassifier(
-        solver="sgd",
-        early_stopping=True,
-        validation_fraction=0.2,
-        learning_rate_init=0.05,
-        **FAST,
+        solver="sgd", learning_rate_init=0.05, **EARLY_STOPPING, **FAST
     ),
-    MLPBackpropRegressor(early_stopping=True, validation_fraction=0.2, **FAST),
+    MLPBackpropRegressor(**EARLY_STOPPING, **FAST),
     MLPBackpropRegressor(
-        solver="sgd",
-        early_stopping=True,
-        validation_fraction=0.2,
-        learning_rate_init=0.01,
-        **FAST,
+        solver="sgd", learning_rate_init=0.01, **EARLY_STOPPING, **FAST
     ),
 ]
 if hasattr(MLPBackpropClassifier, "set_callbacks"):  # scikit-learn >= 1.9

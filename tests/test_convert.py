@@ -66,10 +66,18 @@ def _assert_same_predictions(a, b, X):
 KINDS = ["binary", "multiclass", "multilabel", "squared_error", "poisson"]
 
 
+@pytest.mark.parametrize("direction", ["to_sklearn", "from_sklearn"])
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_to_sklearn_predicts_the_same(kind, solver):
+def test_conversion_predicts_the_same(kind, solver, direction):
     X, y = _data(kind)
+    if direction == "from_sklearn":
+        mlp = _sklearn(kind, solver=solver).fit(X, y)
+        model = from_sklearn(mlp)
+        assert type(model) is type(_skbp(kind))
+        _assert_same_predictions(mlp, model, X)
+        assert model.n_iter_ == mlp.n_iter_ and model.loss_ == mlp.loss_
+        return
     model = _skbp(kind, solver=solver).fit(X, y)
     mlp = to_sklearn(model)
     assert type(mlp) is (
@@ -82,17 +90,6 @@ def test_to_sklearn_predicts_the_same(kind, solver):
     for name in ("n_iter_", "t_", "loss_", "loss_curve_", "n_layers_", "n_outputs_"):
         assert getattr(mlp, name) == getattr(model, name)
     assert mlp.coefs_[0] is not model.coefs_[0]  # independent copies
-
-
-@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
-@pytest.mark.parametrize("kind", KINDS)
-def test_from_sklearn_predicts_the_same(kind, solver):
-    X, y = _data(kind)
-    mlp = _sklearn(kind, solver=solver).fit(X, y)
-    model = from_sklearn(mlp)
-    assert type(model) is type(_skbp(kind))
-    _assert_same_predictions(mlp, model, X)
-    assert model.n_iter_ == mlp.n_iter_ and model.loss_ == mlp.loss_
 
 
 @pytest.mark.parametrize("solver", ["adam", "sgd"])

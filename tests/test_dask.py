@@ -198,13 +198,9 @@ def test_early_stopping_holds_out_rows_of_every_block(client, monkeypatch):
     X, y, sample_weight = _data()
     Xd, yd, swd = _as_dask(X, y, sample_weight)
     _NotGathered(monkeypatch, X.shape[0])
-    model = MLPBackpropRegressor(
-        solver="adam",
-        early_stopping=True,
-        validation_fraction=0.15,
-        max_iter=12,
-        random_state=0,
-    ).fit(Xd, Xd[:, 0] * 2 - Xd[:, 1], sample_weight=swd)
+    params = dict(early_stopping=True, validation_fraction=0.15, max_iter=12)
+    model = MLPBackpropRegressor(random_state=0, **params)
+    model.fit(Xd, Xd[:, 0] * 2 - Xd[:, 1], sample_weight=swd)
     assert len(model.validation_scores_) == model.n_iter_ == 12
     assert model.best_validation_score_ == max(model.validation_scores_)
     assert model.t_ == 12 * (400 - 60)

@@ -48,13 +48,9 @@ def test_from_estimator_draws_the_loss_curve(iris, solver):
 
 def test_validation_scores_on_a_second_y_axis(iris):
     X, y = iris
-    clf = MLPBackpropClassifier(
-        hidden_layer_sizes=(8,),
-        early_stopping=True,
-        max_iter=15,
-        n_iter_no_change=50,
-        random_state=0,
-    ).fit(X, y)
+    params = dict(hidden_layer_sizes=(8,), max_iter=15, n_iter_no_change=50)
+    clf = MLPBackpropClassifier(early_stopping=True, random_state=0, **params)
+    clf.fit(X, y)
     display = LossCurveDisplay.from_estimator(clf)
     assert display.ax_validation_ is not display.ax_
     assert display.ax_validation_.figure is display.figure_

@@ -69,14 +69,8 @@ def test_dropout_reduces_overfitting_on_a_small_problem():
     """200 noisy training samples (10% flipped labels), a wide network trained
     far past fitting them: dropout makes it less over-confident on new data
     (measured: test log loss 0.745 without, 0.598 with dropout=0.5)."""
-    X, y = make_classification(
-        n_samples=1200,
-        n_features=40,
-        n_informative=8,
-        n_redundant=0,
-        flip_y=0.1,
-        random_state=0,
-    )
+    sizes = dict(n_samples=1200, n_features=40, n_informative=8, n_redundant=0)
+    X, y = make_classification(flip_y=0.1, random_state=0, **sizes)
     params = dict(
         hidden_layer_sizes=(128,),
         alpha=0.0,

@@ -115,13 +115,8 @@ def test_divergence_raises_like_sklearn():
     X_train, X_test, _, _ = split_dataset("diabetes")
     X, y = load_diabetes(return_X_y=True)
     y_train, _ = train_test_split(y, test_size=0.25, random_state=0)
-    params = dict(
-        hidden_layer_sizes=(32,),
-        solver="sgd",
-        learning_rate_init=0.01,
-        max_iter=30,
-        random_state=0,
-    )
+    params = dict(hidden_layer_sizes=(32,), solver="sgd", learning_rate_init=0.01)
+    params |= dict(max_iter=30, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         with pytest.raises(ValueError, match="non-finite"):
@@ -478,13 +473,25 @@ FAILURE_POINTS = [
 ]
 
 
-@pytest.mark.parametrize("solver, patch_target", FAILURE_POINTS)
-@pytest.mark.parametrize("Estimator", [MLPBackpropClassifier, MLPBackpropRegressor])
-def test_error_during_warm_start_refit_leaves_model_untouched(
-    monkeypatch, Estimator, solver, patch_target
-):
+@pytest.fixture(
+    params=[
+        (Estimator, solver, target)
+        for Estimator in (MLPBackpropClassifier, MLPBackpropRegressor)
+        for solver, target in FAILURE_POINTS
+    ],
+    ids=lambda p: f"{p[0].__name__}-{p[1]}",
+)
+def failure_case(request):
+    """(Estimator, solver, (class, method) made to fail, its data split)."""
+    Estimator, solver, patch_target = request.param
     name = "digits" if Estimator is MLPBackpropClassifier else "diabetes"
-    X_train, X_test, y_train, _ = split_dataset(name)
+    return Estimator, solver, patch_target, split_dataset(name)
+
+
+def test_error_during_warm_start_refit_leaves_model_untouched(
+    monkeypatch, failure_case
+):
+    Estimator, solver, patch_target, (X_train, X_test, y_train, _) = failure_case
     est = Estimator(**_params(solver, max_iter=5, warm_start=True))
     est.fit(X_train, y_train)
     saved = copy.deepcopy(est)
@@ -519,13 +526,8 @@ def test_error_during_warm_start_refit_leaves_model_untouched(
         assert_same_network(est, saved)
 
 
-@pytest.mark.parametrize("solver, patch_target", FAILURE_POINTS)
-@pytest.mark.parametrize("Estimator", [MLPBackpropClassifier, MLPBackpropRegressor])
-def test_error_during_first_fit_leaves_model_unfitted(
-    monkeypatch, Estimator, solver, patch_target
-):
-    name = "digits" if Estimator is MLPBackpropClassifier else "diabetes"
-    X_train, X_test, y_train, _ = split_dataset(name)
+def test_error_during_first_fit_leaves_model_unfitted(monkeypatch, failure_case):
+    Estimator, solver, patch_target, (X_train, X_test, y_train, _) = failure_case
     est = Estimator(**_params(solver, max_iter=5))
     attributes = set(vars(est))
     cls, method = patch_target
@@ -539,7 +541,11 @@ def test_error_during_first_fit_leaves_model_unfitted(
     assert set(vars(est)) == attributes  # no half-fitted state left behind
     if solver != "lbfgs":
         with pytest.raises(RuntimeError, match="boom"):
-            kwargs = {"classes": np.unique(y_train)} if name == "digits" else {}
+            kwargs = (
+                {"classes": np.unique(y_train)}
+                if Estimator is MLPBackpropClassifier
+                else {}
+            )
             est.partial_fit(X_train, y_train, **kwargs)
         with pytest.raises(NotFittedError):
             check_is_fitted(est)

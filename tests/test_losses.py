@@ -37,6 +37,17 @@ def _cost(loss, output, Y, Z, sample_weight=None):
     return loss.value(Y, A, sample_weight)
 
 
+def _per_sample_gradient(mean_cost, point, step):
+    """Central differences of ``mean_cost`` at ``point``, times the row count."""
+    numeric = np.empty_like(point)
+    for idx in np.ndindex(point.shape):
+        shift = np.zeros_like(point)
+        shift[idx] = step
+        forward, backward = mean_cost(point + shift), mean_cost(point - shift)
+        numeric[idx] = (forward - backward) / (2 * step) * point.shape[0]
+    return numeric
+
+
 REFERENCE_VALUES = {
     "squared_error": lambda Y, A: 0.5 * ((A - Y) ** 2).sum(axis=1),
     "absolute_error": lambda Y, A: np.abs(A - Y).sum(axis=1),
@@ -75,16 +86,8 @@ def test_derivative_matches_finite_differences(loss_name):
     Y = _targets(loss_name, rng, (5, 3))
     A = rng.uniform(0.1, 0.9, size=(5, 3))  # inside every loss's domain
     exact = loss.derivative(Y, A, np.empty_like(A))
-    step = 1e-7
-    numeric = np.empty_like(A)
-    for idx in np.ndindex(A.shape):
-        shift = np.zeros_like(A)
-        shift[idx] = step
-        numeric[idx] = (
-            (loss.value(Y, A + shift, None) - loss.value(Y, A - shift, None))
-            / (2 * step)
-            * A.shape[0]
-        )
+    # x n: the derivative of the per-sample cost, not of the batch mean
+    numeric = _per_sample_gradient(lambda A: loss.value(Y, A, None), A, step=1e-7)
     np.testing.assert_allclose(exact, numeric, rtol=1e-6, atol=1e-7)
 
 
@@ -99,16 +102,7 @@ def test_bp1_matches_finite_differences(loss_name, output):
     A = Z.copy()
     sigma.apply(A)
     delta = loss.bp1(Y, A, Z if sigma.needs_z else None, sigma, np.empty_like(A))
-    step = 1e-6
-    numeric = np.empty_like(Z)
-    for idx in np.ndindex(Z.shape):
-        shift = np.zeros_like(Z)
-        shift[idx] = step
-        numeric[idx] = (
-            (_cost(loss, output, Y, Z + shift) - _cost(loss, output, Y, Z - shift))
-            / (2 * step)
-            * Z.shape[0]
-        )
+    numeric = _per_sample_gradient(lambda Z: _cost(loss, output, Y, Z), Z, 1e-6)
     np.testing.assert_allclose(delta, numeric, rtol=1e-5, atol=1e-7)
 
 

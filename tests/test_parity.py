@@ -1053,18 +1053,17 @@ def test_divergence_keeps_previous_fit(task, mode):
     assert np.isfinite(output(ours, X)).all()
 
 
+DIVERGING_EARLY_STOPPING = dict(
+    solver="sgd", learning_rate_init=0.1, early_stopping=True, max_iter=30
+)
+
+
 def test_diverging_early_stopping_keeps_best_finite_weights():
     """Under early stopping a run that diverges after a few epochs keeps the
     weights of the best validation epoch: finite, and the same as
     scikit-learn's restored weights."""
     X, y = make_data("regression")
-    sk, ours = both(
-        "regression",
-        solver="sgd",
-        learning_rate_init=0.1,
-        early_stopping=True,
-        max_iter=30,
-    )
+    sk, ours = both("regression", **DIVERGING_EARLY_STOPPING)
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         sk.fit(3 * X, 3 * y)
@@ -1088,13 +1087,7 @@ def test_diverging_early_stopping_scores_aligned_with_loss_curve():
     epoch by epoch; ours must keep them aligned too when it stops on
     divergence."""
     X, y = make_data("regression")
-    _, ours = both(
-        "regression",
-        solver="sgd",
-        learning_rate_init=0.1,
-        early_stopping=True,
-        max_iter=30,
-    )
+    _, ours = both("regression", **DIVERGING_EARLY_STOPPING)
     ours.fit(3 * X, 3 * y)
     assert len(ours.validation_scores_) == len(ours.loss_curve_) == ours.n_iter_
 

@@ -107,18 +107,29 @@ def _fit(estimator, X, y):
         return estimator.fit(X, y)
 
 
+def _prediction_methods(est):
+    """predict, and predict_proba / predict_log_proba for a classifier."""
+    names = ["predict", "predict_proba", "predict_log_proba"]
+    return [getattr(est, name) for name in names if hasattr(est, name)]
+
+
+def _fit_problem(Estimator, problem):
+    """The fitted estimator, X, y, and the dtype its outputs must have."""
+    params, X, y = problem
+    estimator = _fit(Estimator(**params), X, y)
+    return estimator, X, y, _expected_dtype(X.dtype, params["dtype"])
+
+
 @SETTINGS
 @given(classification_problems())
 def test_classifier_outputs(problem):
-    params, X, y = problem
-    clf = _fit(MLPBackpropClassifier(**params), X, y)
-    n_samples = X.shape[0]
-    dtype = _expected_dtype(X.dtype, params["dtype"])
+    clf, X, y, dtype = _fit_problem(MLPBackpropClassifier, problem)
+    n_samples, n_hidden = X.shape[0], len(problem[0]["hidden_layer_sizes"])
     classes = np.unique(y)
     n_classes = len(classes)
 
     np.testing.assert_array_equal(clf.classes_, classes)
-    assert clf.n_layers_ == len(params["hidden_layer_sizes"]) + 2
+    assert clf.n_layers_ == n_hidden + 2
     assert clf.n_outputs_ == (1 if n_classes == 2 else n_classes)
     assert all(W.dtype == dtype for W in clf.coefs_ + clf.intercepts_)
 
@@ -156,14 +167,10 @@ def test_classifier_outputs(problem):
 @SETTINGS
 @given(regression_problems())
 def test_regressor_outputs(problem):
-    params, X, y = problem
-    reg = _fit(MLPBackpropRegressor(**params), X, y)
-    n_samples = X.shape[0]
-    dtype = _expected_dtype(X.dtype, params["dtype"])
-    n_outputs = 1 if y.ndim == 1 else y.shape[1]
-
+    reg, X, y, dtype = _fit_problem(MLPBackpropRegressor, problem)
+    n_samples, n_outputs = X.shape[0], 1 if y.ndim == 1 else y.shape[1]
     assert reg.n_outputs_ == n_outputs
-    assert reg.n_layers_ == len(params["hidden_layer_sizes"]) + 2
+    assert reg.n_layers_ == len(problem[0]["hidden_layer_sizes"]) + 2
     assert all(W.dtype == dtype for W in reg.coefs_ + reg.intercepts_)
     y_pred = reg.predict(X)
     expected_shape = (n_samples,) if n_outputs == 1 else (n_samples, n_outputs)
@@ -240,10 +247,7 @@ def test_non_finite_input_is_rejected(data, Estimator, solver):
             est.partial_fit(bad, y, **kwargs)
         assert not hasattr(est, "coefs_")
     _fit(est, X, y)
-    methods = [est.predict]
-    if Estimator is MLPBackpropClassifier:
-        methods += [est.predict_proba, est.predict_log_proba]
-    for method in methods:
+    for method in _prediction_methods(est):
         with pytest.raises(ValueError, match=NON_FINITE):
             method(bad)
     if Estimator is MLPBackpropRegressor:
@@ -272,10 +276,7 @@ def test_wrong_number_of_features_is_rejected(
     est = _fit(Estimator(hidden_layer_sizes=(3,), solver=solver, max_iter=2), X, y)
     X_other = rng.standard_normal((n_samples, other))
     message = rf"X has {other} features, but \w+ is expecting {n_features} features"
-    methods = [est.predict]
-    if Estimator is MLPBackpropClassifier:
-        methods += [est.predict_proba, est.predict_log_proba]
-    for method in methods:
+    for method in _prediction_methods(est):
         with pytest.raises(ValueError, match=message):
             method(X_other)
     if solver != "lbfgs":
