@@ -1,6 +1,9 @@
-"""Train one skbp network on a dask cluster, on data the client never holds.
+"""
+Train one skbp network on a dask cluster
+========================================
 
-Usage::
+On data the client never holds. Not run when the documentation is built (it starts
+a cluster); run it yourself. Usage::
 
     python examples/dask_cluster.py                       # a local 2-worker cluster
     python examples/dask_cluster.py tcp://scheduler:8786  # an existing cluster
@@ -104,7 +107,7 @@ def story(client):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument(
         "scheduler",
         nargs="?",
