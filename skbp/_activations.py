@@ -106,20 +106,23 @@ class Activation:
     >>> import numpy as np
     >>> from skbp import Activation, MLPBackpropRegressor
     >>> square_plus = Activation("square_plus", np.square, np.add)  # not sigma'
-    >>> square_plus
-    Activation('square_plus', function=numpy.square, derivative=numpy.add)
     >>> X = np.linspace(-1, 1, 20).reshape(-1, 1)
     >>> MLPBackpropRegressor(activation=square_plus).fit(X, X.ravel())
     Traceback (most recent call last):
     ...
     ValueError: Activation 'square_plus': derivative(Z, A) disagrees with ...
 
-    A correct one (the functions would normally live in your own module):
+    A correct one (define the functions at the top level of your own module,
+    so that the estimator pickles):
 
-    >>> from scipy.special import expit
-    >>> from skbp._activations import _silu_reference, _silu_reference_derivative
-    >>> silu = Activation("silu", _silu_reference, _silu_reference_derivative)
-    >>> reg = MLPBackpropRegressor(activation=silu, solver="lbfgs", random_state=0)
+    >>> def softsign(Z):
+    ...     return Z / (1 + np.abs(Z))
+    >>> def softsign_derivative(Z, A):
+    ...     return 1 / (1 + np.abs(Z)) ** 2
+    >>> softsign_activation = Activation("softsign", softsign, softsign_derivative)
+    >>> reg = MLPBackpropRegressor(
+    ...     activation=softsign_activation, solver="lbfgs", random_state=0
+    ... )
     >>> reg.fit(X, X.ravel() ** 2).score(X, X.ravel() ** 2) > 0.9
     True
     """
@@ -320,17 +323,6 @@ def _exp(Z):
 
 def _exp_derivative(A, delta):
     delta *= A
-
-
-def _silu_reference(Z):
-    """silu(z) = z * expit(z), not in place (an :class:`Activation` example)."""
-    return Z * expit(Z)
-
-
-def _silu_reference_derivative(Z, A):
-    """silu'(z), not in place (an :class:`Activation` example)."""
-    s = expit(Z)
-    return s + A * (1 - s)
 
 
 HIDDEN_ACTIVATIONS = {

@@ -995,15 +995,9 @@ def _class_weights(class_weight, Y, classes, y_type, sample_weight):
                 f"multilabel y; y is {y_type}. Use a dict or 'balanced'."
             )
         indices = _class_indices(Y, y_type)[:, 0]
-        with np.errstate(divide="ignore", invalid="ignore"):  # checked below
-            weights = [
-                compute_class_weight(
-                    class_weight,
-                    classes=classes,
-                    y=classes[indices],
-                    sample_weight=sample_weight,
-                )
-            ]
+        weights = [
+            _one_output_class_weights(class_weight, classes, indices, sample_weight)
+        ]
     elif isinstance(class_weight, dict) or (
         isinstance(class_weight, list) and len(class_weight) != Y.shape[1]
     ):
@@ -1016,22 +1010,40 @@ def _class_weights(class_weight, Y, classes, y_type, sample_weight):
         weights = []
         for j in range(Y.shape[1]):
             column = (Y[:, j] > 0).astype(np.intp)
-            if class_weight == "balanced":
-                counts = np.bincount(column, weights=sample_weight, minlength=2)
-                present = counts > 0
-                w = np.ones(2)
-                w[present] = counts.sum() / (present.sum() * counts[present])
-            else:
-                w = compute_class_weight(
-                    class_weight[j], classes=np.arange(2), y=column
+            label_weight = "balanced" if class_weight == "balanced" else class_weight[j]
+            weights.append(
+                _one_output_class_weights(
+                    label_weight, np.arange(2), column, sample_weight, absent_ok=True
                 )
-            weights.append(w)
+            )
     if not all(np.isfinite(w).all() and (w >= 0).all() for w in weights):
         raise ValueError(
             f"class_weight={class_weight!r} gives non-finite or negative class "
             "weights (for 'balanced': a class whose samples all weigh 0)."
         )
     return [np.asarray(w, dtype=np.float64) for w in weights]
+
+
+def _one_output_class_weights(
+    class_weight, classes, indices, sample_weight, absent_ok=False
+):
+    """Weight of each class of one output: (n_classes,) float64.
+
+    'balanced' is ``total / (n_classes * count)`` with counts (and total)
+    weighted by ``sample_weight``, as scikit-learn >= 1.7's
+    ``compute_class_weight(..., sample_weight=)`` (computed here, so that
+    every supported scikit-learn gives the same); with ``absent_ok``, classes
+    that do not occur keep weight 1 and do not count. A dict goes through
+    ``compute_class_weight`` (classes left out weigh 1).
+    """
+    if class_weight != "balanced":
+        return compute_class_weight(class_weight, classes=classes, y=classes[indices])
+    counts = np.bincount(indices, weights=sample_weight, minlength=len(classes))
+    present = counts > 0 if absent_ok else np.ones(len(classes), bool)
+    weights = np.ones(len(classes))
+    with np.errstate(divide="ignore", invalid="ignore"):  # zero counts: checked later
+        weights[present] = counts.sum() / (present.sum() * counts[present])
+    return weights
 
 
 def _times(sample_weight, class_weight, Y):

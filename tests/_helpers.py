@@ -14,6 +14,7 @@ import pytest
 import sklearn
 from numpy.testing import assert_allclose
 from packaging.version import Version
+from scipy.special import expit
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
@@ -150,3 +151,14 @@ class EpochCounter:
 
     def teardown(self, estimator, context):
         pass
+
+
+def silu_reference(Z):
+    """silu(z) = z * expit(z), not in place: a user-defined activation's sigma."""
+    return Z * expit(Z)
+
+
+def silu_reference_derivative(Z, A):
+    """silu'(z) = s + a (1 - s), s = expit(z): that activation's sigma'."""
+    s = expit(Z)
+    return s + A * (1 - s)

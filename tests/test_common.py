@@ -6,11 +6,10 @@ random numbers per row: early stopping and dropout (see
 """
 
 import numpy as np
-from _helpers import EpochCounter
+from _helpers import EpochCounter, silu_reference, silu_reference_derivative
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skbp import Activation, MLPBackpropClassifier, MLPBackpropRegressor
-from skbp._activations import _silu_reference, _silu_reference_derivative
 
 FAST = dict(max_iter=50, random_state=0)
 # 20% of the checks' small data held out: 10% would be a handful of rows
@@ -56,7 +55,7 @@ INSTANCES = [
     MLPBackpropRegressor(loss="huber", huber_delta=0.5, **FAST),
     # a user-defined activation (module-level functions)
     MLPBackpropRegressor(
-        activation=Activation("silu_ref", _silu_reference, _silu_reference_derivative),
+        activation=Activation("silu_ref", silu_reference, silu_reference_derivative),
         solver="lbfgs",
         **FAST,
     ),

@@ -11,6 +11,7 @@
 
 import numpy as np
 import pytest
+from _helpers import SKLEARN_POISSON
 from sklearn.datasets import (
     make_classification,
     make_multilabel_classification,
@@ -63,7 +64,13 @@ def _assert_same_predictions(a, b, X):
         np.testing.assert_allclose(a.predict(X), b.predict(X), rtol=1e-12)
 
 
-KINDS = ["binary", "multiclass", "multilabel", "squared_error", "poisson"]
+KINDS = [
+    "binary",
+    "multiclass",
+    "multilabel",
+    "squared_error",
+    pytest.param("poisson", marks=SKLEARN_POISSON),
+]
 
 
 @pytest.mark.parametrize("direction", ["to_sklearn", "from_sklearn"])

@@ -140,7 +140,7 @@ def test_validated_like_the_training_data():
         clf.fit(X, y, X_val=X_val, y_val=y_val[:-1])
     with pytest.raises(ValueError, match="multilabel"):
         clf.fit(X, np.eye(3)[y], X_val=X_val, y_val=y_val)
-    with pytest.raises(ValueError, match="non-zero"):
+    with pytest.raises(ValueError, match="zero"):  # all weights zero
         clf.fit(X, y, X_val=X_val, y_val=y_val, sample_weight_val=0 * y_val)
     with pytest.raises(ValueError, match="too large for dtype"):
         MLPBackpropClassifier(dtype=np.float32, **ES).fit(
