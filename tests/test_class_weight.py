@@ -12,6 +12,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _helpers import requires_sklearn
 from sklearn.datasets import make_classification, make_multilabel_classification
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import train_test_split
@@ -47,6 +48,7 @@ def _assert_same_network(a, b):
     assert a.loss_curve_ == b.loss_curve_
 
 
+@requires_sklearn("1.7", "compute_class_weight(..., sample_weight=...)")
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 @pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
 def test_balanced_is_the_same_sample_weight(kind, solver):
@@ -169,7 +171,7 @@ def test_partial_fit_with_a_dict():
         ("multiclass", [{"a": 1}], "only for multilabel"),
         ("multilabel", {0: 1.0}, "list of one dict"),
         ("multilabel", [{0: 1, 1: 2}], "list of one dict"),
-        ("binary", {"a": 0.0, "b": 0.0}, "non-zero"),
+        ("binary", {"a": 0.0, "b": 0.0}, "zero"),
         ("binary", {"z": 2.0}, "not in class_weight"),
     ],
 )

@@ -49,8 +49,10 @@ def _skbp(kind, **params):
 
 
 def _sklearn(kind, **params):
-    if kind in ("squared_error", "poisson"):
+    if kind == "poisson":  # scikit-learn >= 1.7
         return MLPRegressor(loss=kind, **{**FAST, **params})
+    if kind == "squared_error":
+        return MLPRegressor(**{**FAST, **params})
     return MLPClassifier(**{**FAST, **params})
 
 
