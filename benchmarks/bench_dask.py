@@ -89,7 +89,9 @@ def _lbfgs(args, n_workers):
         random_state=0,
     )
     units = [args.features, args.hidden, 1]
-    spec = _NetworkSpec(units, "relu", "logistic", np.float64, "binary_log_loss")
+    spec = _NetworkSpec(
+        units, "relu", "logistic", np.float64, LOSSES["binary_log_loss"]
+    )
     stack = LayerStack(units, "relu", "logistic", np.float64)
     stack.glorot_uniform_init(np.random.RandomState(0))
     flat = stack.params.copy()
