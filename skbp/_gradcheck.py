@@ -4,10 +4,8 @@ import copy
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
-from ._mlp import _times
 from ._network import Workspace
 
 
@@ -120,12 +118,8 @@ def check_gradients(estimator, X, y, *, sample_weight=None, eps=1e-6, n_checks=N
     fitted = hasattr(est, "coefs_")
     if fitted:
         est.warm_start = True
-    X, Y = est._validate_input(X, y, incremental=fitted, reset=not fitted)
-    X = X.astype(np.float64).tocsr() if sp.issparse(X) else X.astype(np.float64)
-    Y = Y.astype(np.float64)
-    class_weight = est._class_weight_of(Y, sample_weight, X)  # as fit does
-    sample_weight = est._validate_sample_weight(
-        _times(sample_weight, class_weight, Y), X, np.float64
+    X, Y, sample_weight, _, _ = est._training_data(  # as fit prepares them
+        X, y, sample_weight, fitted, not fitted, dtype=np.float64
     )
     layer_units = [X.shape[1], *est._hidden_layer_sizes(), Y.shape[1]]
     stack = est._layer_stack(layer_units, Y, np.float64)

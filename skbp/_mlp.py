@@ -301,20 +301,8 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
-        dtype = self._compute_dtype(X, first_pass)
-        _check_representable(X, dtype, "X")
-        _check_representable(Y, dtype, "y")
-        if sp.issparse(X):
-            X = X.astype(dtype, copy=False).tocsr()  # mini-batches take rows
-        elif self.solver == "lbfgs":
-            X = X.astype(dtype, copy=False)
-        # else: dense rows are cast batch by batch as they are gathered, so
-        # dtype=float32 on float64 input needs no float32 copy of the data.
-        Y = Y.astype(dtype, copy=False)
-        class_weight = self._class_weight_of(Y, sample_weight, X)
-        sample_weight = self._validate_sample_weight(
-            _times(sample_weight, class_weight, Y), X, dtype
+        X, Y, sample_weight, class_weight, dtype = self._training_data(
+            X, y, sample_weight, incremental, first_pass
         )
         validation = self._validate_validation_set(
             *validation, Y.shape[1], dtype, class_weight
@@ -407,6 +395,33 @@ class _BaseMLP(_CallbackSupport, BaseEstimator):
                 sigma.check()
         self._loss(stack).check_output(stack.output_activation, layer_units[-1])
         return stack
+
+    def _training_data(
+        self, X, y, sample_weight, incremental, first_pass, *, dtype=None
+    ):
+        """Validated ``X``, binarized ``Y``, sample weights (times the class
+        weights), the class weights and the compute dtype, as training uses them.
+
+        ``dtype`` overrides the network's dtype and casts all of a dense X
+        (:func:`skbp.check_gradients` computes in float64); otherwise dense rows
+        are cast batch by batch as they are gathered (stochastic solvers), so
+        ``dtype=float32`` on float64 input needs no float32 copy of the data.
+        """
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        cast_dense = dtype is not None or self.solver == "lbfgs"
+        dtype = self._compute_dtype(X, first_pass) if dtype is None else dtype
+        _check_representable(X, dtype, "X")
+        _check_representable(Y, dtype, "y")
+        if sp.issparse(X):
+            X = X.astype(dtype, copy=False).tocsr()  # mini-batches take rows
+        elif cast_dense:
+            X = X.astype(dtype, copy=False)
+        Y = Y.astype(dtype, copy=False)
+        class_weight = self._class_weight_of(Y, sample_weight, X)
+        sample_weight = self._validate_sample_weight(
+            _times(sample_weight, class_weight, Y), X, dtype
+        )
+        return X, Y, sample_weight, class_weight, dtype
 
     def _publish(self, stack, state):
         """Set the fitted attributes from a trained network and its state.
