@@ -84,12 +84,18 @@ def _sgd_step(params, grad, velocity, penalty_scale, lr, momentum, nesterov):
             params[i] += v
 
 
-def _relu_derivative(A, Delta):
-    # BP4's Hadamard factor for ReLU: Delta *= (A > 0), i.e. zero where A <= 0.
+def _relu_derivative_bias_grad(A, Delta, grad_b):
+    # BP4's Hadamard factor for ReLU, Delta *= (A > 0), and BP2 for the same
+    # layer, grad_b = Delta.sum(axis=0), in one pass. The column sums add the
+    # rows in order, as numpy's reduction over axis 0 of a C-ordered array.
     rows, cols = Delta.shape
+    for k in range(cols):
+        grad_b[k] = 0.0
     for r in range(rows):
         for k in range(cols):
-            Delta[r, k] = Delta[r, k] * (A[r, k] > 0)
+            d = Delta[r, k] * (A[r, k] > 0)
+            Delta[r, k] = d
+            grad_b[k] += d
 
 
 def _add_bias_relu(Z, b):
@@ -99,6 +105,97 @@ def _add_bias_relu(Z, b):
         for k in range(cols):
             z = Z[r, k] + b[k]
             Z[r, k] = z if z > 0 or z != z else 0.0  # NaN propagates, as np.maximum
+
+
+# The output layer for the canonical (output activation, loss) pairs: the
+# activation of the logits in place, the batch's mean cost, BP1 scaled to the
+# batch mean (Delta = (A - Y) * scale) and BP2 (grad_b = Delta.sum(axis=0)), in
+# one pass over the (m, n_outputs) block instead of a dozen numpy calls.
+# ``row_scale`` holds each row's w / sum(w), or is empty for the uniform
+# ``scale`` 1 / m; ``one`` is 1 in the arrays' dtype (numba would promote a
+# literal 1 with float32 to float64). The cost is accumulated in float64, the
+# rest stays in the arrays' dtype. Probabilities are clipped to [eps, 1 - eps]
+# inside the log, as in skbp._losses.
+
+
+def _output_softmax_log_loss(A, Y, row_scale, scale, eps, one, Delta, grad_b):
+    rows, cols = A.shape
+    for k in range(cols):
+        grad_b[k] = 0.0
+    cost = 0.0
+    for r in range(rows):
+        s = row_scale[r] if row_scale.size else scale
+        top = A[r, 0]
+        for k in range(1, cols):
+            if A[r, k] > top:
+                top = A[r, k]
+        total = A[r, 0] = np.exp(A[r, 0] - top)
+        for k in range(1, cols):
+            e = np.exp(A[r, k] - top)
+            A[r, k] = e
+            total += e
+        row_cost = 0.0
+        for k in range(cols):
+            a = A[r, k] / total
+            A[r, k] = a
+            y = Y[r, k]
+            if y != 0:
+                row_cost -= y * np.log(min(max(a, eps), one - eps))
+            d = (a - y) * s
+            Delta[r, k] = d
+            grad_b[k] += d
+        cost += row_cost * s
+    return cost
+
+
+def _output_logistic_log_loss(A, Y, row_scale, scale, eps, one, Delta, grad_b):
+    rows, cols = A.shape
+    for k in range(cols):
+        grad_b[k] = 0.0
+    cost = 0.0
+    for r in range(rows):
+        s = row_scale[r] if row_scale.size else scale
+        row_cost = 0.0
+        for k in range(cols):
+            a = one / (one + np.exp(-A[r, k]))  # expit, in the arrays' dtype
+            A[r, k] = a
+            y = Y[r, k]
+            p = min(max(a, eps), one - eps)
+            if y != 0:
+                row_cost -= y * np.log(p)
+            if y != 1:
+                row_cost -= (one - y) * np.log(one - p)
+            d = (a - y) * s
+            Delta[r, k] = d
+            grad_b[k] += d
+        cost += row_cost * s
+    return cost
+
+
+def _output_identity_squared_error(A, Y, row_scale, scale, eps, one, Delta, grad_b):
+    rows, cols = A.shape
+    for k in range(cols):
+        grad_b[k] = 0.0
+    cost = 0.0
+    for r in range(rows):
+        s = row_scale[r] if row_scale.size else scale
+        row_cost = 0.0
+        for k in range(cols):
+            residual = A[r, k] - Y[r, k]
+            row_cost += residual * residual
+            d = residual * s
+            Delta[r, k] = d
+            grad_b[k] += d
+        cost += 0.5 * row_cost * s
+    return cost
+
+
+# (output activation, loss) -> kernel name
+_FUSED_OUTPUTS = {
+    ("softmax", "log_loss"): "output_softmax_log_loss",
+    ("logistic", "binary_log_loss"): "output_logistic_log_loss",
+    ("identity", "squared_error"): "output_identity_squared_error",
+}
 
 
 # -- loading -------------------------------------------------------------------
@@ -123,8 +220,11 @@ def _compile():
         "adam_parallel": parallel(_adam_step),
         "sgd": serial(_sgd_step),
         "sgd_parallel": parallel(_sgd_step),
-        "relu_derivative": serial(_relu_derivative),
+        "relu_derivative_bias_grad": serial(_relu_derivative_bias_grad),
         "add_bias_relu": serial(_add_bias_relu),
+        "output_softmax_log_loss": serial(_output_softmax_log_loss),
+        "output_logistic_log_loss": serial(_output_logistic_log_loss),
+        "output_identity_squared_error": serial(_output_identity_squared_error),
     }
 
 
@@ -217,10 +317,39 @@ class Kernels:
         )
         k["sgd"](params[rest], grad[rest], velocity[rest], t(0), lr, momentum, nesterov)
 
-    def relu_derivative(self, A, Delta):
-        """``Delta *= (A > 0)`` in place (BP4's factor for ReLU)."""
-        self._k["relu_derivative"](A, Delta)
+    def relu_derivative_bias_grad(self, A, Delta, grad_b):
+        """``Delta *= (A > 0)`` in place (BP4's factor for ReLU), then BP2:
+        ``grad_b[...] = Delta.sum(axis=0)``."""
+        self._k["relu_derivative_bias_grad"](A, Delta, grad_b)
 
     def add_bias_relu(self, Z, b):
         """``Z = max(Z + b, 0)`` in place (forward pass of a ReLU layer)."""
         self._k["add_bias_relu"](Z, b)
+
+    def output_layer(self, sigma, loss):
+        """The fused output-layer kernel for ``(sigma, loss)``, or None.
+
+        Only canonical pairs are fused (softmax with log_loss, logistic with
+        binary_log_loss, identity with squared_error). The kernel is called
+        as ``kernel(A, Y, row_scale, Delta, grad_b) -> cost``: ``A`` holds the
+        logits ``Z[L]`` (m, n_outputs) and receives ``sigma(Z[L])``;
+        ``row_scale`` is each row's ``w / sum(w)`` (m,) or None for ``1 / m``;
+        ``Delta`` receives BP1 scaled to the batch mean and ``grad_b`` BP2.
+        Returns the batch's mean cost (a float, without the L2 penalty).
+        """
+        name = _FUSED_OUTPUTS.get((getattr(sigma, "name", None), loss.name))
+        if name is None or not loss.is_canonical_for(sigma):
+            return None
+        kernel = self._k[name]
+
+        def fused(A, Y, row_scale, Delta, grad_b):
+            t = A.dtype.type
+            m = A.shape[0]
+            if row_scale is None:
+                row_scale, scale = A[0, :0], t(1.0 / m)  # empty: uniform scale
+            else:
+                scale = t(0)
+            eps = t(np.finfo(A.dtype).eps)
+            return kernel(A, Y, row_scale, scale, eps, t(1), Delta, grad_b)
+
+        return fused

@@ -260,33 +260,54 @@ class LayerStack:
             Mean cost over the batch plus the L2 penalty.
         """
         m = X.shape[0]
-        A = [X] + [a[:m] for a in work.A[1:]]
-        Z = [None] + [None if z is None else z[:m] for z in work.Z[1:]]
+        A, Z, Delta = work.rows(m)
+        A = [X, *A[1:]]
         dropout = work.dropout
         # What each layer takes in: A[i - 1], or its kept units under dropout.
         inputs = A if dropout is None else dropout.layer_inputs(A)
-        Delta = [None] + [d[:m] for d in work.Delta[1:]]
         grad_W, grad_b = work.grad_coefs, work.grad_intercepts
         L = self.n_layers
+        kernels = work.kernels
+        # A compiled kernel for the output layer's element-wise work (sigma,
+        # cost, BP1 and BP2 in one pass), for the canonical pairs; else numpy.
+        fused_output = (
+            None
+            if kernels is None
+            else kernels.output_layer(self.output_activation, loss)
+        )
 
-        self.forward(X, work.A, Z=work.Z, kernels=work.kernels, dropout=dropout)
+        self.forward(
+            X,
+            work.A,
+            logits=fused_output is not None,
+            Z=work.Z,
+            kernels=kernels,
+            dropout=dropout,
+        )
         if sample_weight is None:
             total_weight = float(m)
-            sample_scale = 1.0 / m
+            row_scale, sample_scale = None, 1.0 / m
         else:
             total_weight = float(sample_weight.sum())
-            sample_scale = (sample_weight / total_weight)[:, np.newaxis]
+            row_scale = sample_weight / total_weight
+            sample_scale = row_scale[:, np.newaxis]
         weights = self.params[: self.n_weights]
         penalty_scale = float(alpha / total_weight)  # a Python float: keeps dtype
         work.penalty_scale = penalty_scale  # for an optimizer that adds it fused
         penalty = 0.5 * penalty_scale * float(np.dot(weights, weights))
-        cost = loss.value(Y, A[L], sample_weight) + penalty
 
-        # BP1: Delta[L] = f'(A[L]) * sigma'(Z[L]) (= A[L] - Y, canonical pairs) ...
-        loss.bp1(Y, A[L], Z[L], self.output_activation, out=Delta[L])
-        Delta[L] *= sample_scale  # ... per sample, scaled to the batch mean
+        if fused_output is not None:
+            # A[L] = sigma(Z[L]), the cost, BP1 and BP2 of layer L, compiled
+            cost = fused_output(A[L], Y, row_scale, Delta[L], grad_b[L - 1]) + penalty
+        else:
+            cost = loss.value(Y, A[L], sample_weight) + penalty
+            # BP1: Delta[L] = f'(A[L]) * sigma'(Z[L]) (= A[L] - Y, canonical pairs) ...
+            loss.bp1(Y, A[L], Z[L], self.output_activation, out=Delta[L])
+            Delta[L] *= sample_scale  # ... per sample, scaled to the batch mean
+        bias_gradient_done = fused_output is not None
         for i in range(L, 0, -1):
-            np.sum(Delta[i], axis=0, out=grad_b[i - 1])  # BP2
+            if not bias_gradient_done:
+                np.sum(Delta[i], axis=0, out=grad_b[i - 1])  # BP2
             _matmul_into(inputs[i - 1].T, Delta[i], grad_W[i - 1])  # BP3 ...
             # ... plus the L2 penalty's gradient (weights only), unless the
             # optimizer adds it fused with its update (work.defer_penalty)
@@ -295,13 +316,18 @@ class LayerStack:
                     self.coefs[i - 1], penalty_scale, out=work.scratch_coefs[i - 1]
                 )
                 grad_W[i - 1] += W_scaled
+            bias_gradient_done = False
             if i > 1:
                 np.matmul(Delta[i], self.coefs[i - 1].T, out=Delta[i - 1])  # BP4 ...
                 if dropout is not None:  # ... through the kept units only ...
                     dropout.multiply_by_mask(i - 1, Delta[i - 1])
                 sigma = self.activations[i - 2]  # ... times sigma'(Z[i-1])
-                if work.kernels is not None and sigma is _RELU:
-                    work.kernels.relu_derivative(A[i - 1], Delta[i - 1])
+                if kernels is not None and sigma is _RELU:
+                    # compiled, together with BP2 of layer i - 1
+                    kernels.relu_derivative_bias_grad(
+                        A[i - 1], Delta[i - 1], grad_b[i - 2]
+                    )
+                    bias_gradient_done = True
                 else:
                     sigma.multiply_by_derivative(A[i - 1], Delta[i - 1], Z[i - 1])
         return cost
@@ -369,6 +395,21 @@ class Workspace:
             self.grad = np.zeros(stack.n_params, stack.dtype)
             self.grad_coefs, self.grad_intercepts = stack.split(self.grad)
             self.scratch_coefs, _ = stack.split(np.empty(stack.n_params, stack.dtype))
+        self._rows = {}
+
+    def rows(self, m):
+        """``(A, Z, Delta)``: the buffers' first ``m`` rows (None stays None).
+
+        Cached by ``m`` (a fit sees at most two batch sizes), so a
+        mini-batch does not rebuild three lists of views.
+        """
+        views = self._rows.get(m)
+        if views is None:
+            views = self._rows[m] = tuple(
+                [None if buffer is None else buffer[:m] for buffer in buffers]
+                for buffers in (self.A, self.Z, self.Delta)
+            )
+        return views
 
 
 class Dropout:

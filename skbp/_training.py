@@ -431,11 +431,15 @@ class _MiniBatches:
             if self._X_gathered is None:  # sparse
                 X_batch = self.X[idx]
             else:
-                X_batch = np.take(self.X, idx, axis=0, out=self._X_gathered[:m])
+                # mode="clip": the indices are valid, and numpy's default
+                # mode ("raise") takes a buffered path with out=, 2-10x slower
+                X_batch = np.take(
+                    self.X, idx, axis=0, out=self._X_gathered[:m], mode="clip"
+                )
                 if self._X_buffer is not None:  # cast to the compute dtype
                     self._X_buffer[:m] = X_batch
                     X_batch = self._X_buffer[:m]
-            Y_batch = np.take(self.Y, idx, axis=0, out=self._Y_buffer[:m])
+            Y_batch = np.take(self.Y, idx, axis=0, out=self._Y_buffer[:m], mode="clip")
             if self.sample_weight is None:
                 yield X_batch, Y_batch, None, m
                 continue

@@ -203,8 +203,81 @@ def test_relu_kernels_match_numpy(kernels, dtype):
     Delta = rng.normal(size=Z.shape).astype(dtype)
     ours_delta, ref_delta = Delta.copy(), Delta.copy()
     relu.multiply_by_derivative(ref, ref_delta)
-    kernels.relu_derivative(ref, ours_delta)
+    ours_grad_b = np.full(Z.shape[1], np.nan, dtype)  # overwritten, not added to
+    kernels.relu_derivative_bias_grad(ref, ours_delta, ours_grad_b)
     assert_array_equal(ours_delta, ref_delta)
+    # BP2 adds the rows in numpy's order: bit-identical
+    assert_array_equal(ours_grad_b, ref_delta.sum(axis=0))
+
+
+def _output_case(sigma_name, loss_name, dtype, weighted, seed=0):
+    """Logits, targets and sample weights for an output layer of 3 units."""
+    rng = np.random.default_rng(seed)
+    m, k = 23, 3
+    Z = (4 * rng.normal(size=(m, k))).astype(dtype)
+    if loss_name == "log_loss":
+        Y = np.eye(k, dtype=dtype)[rng.integers(k, size=m)]
+    elif loss_name == "binary_log_loss":
+        Y = rng.integers(2, size=(m, k)).astype(dtype)
+        Z[0, 0] = 60.0  # saturates: a = 1, the log's argument is clipped
+    else:
+        Y = rng.normal(size=(m, k)).astype(dtype)
+    sample_weight = rng.uniform(0, 2, size=m).astype(dtype) if weighted else None
+    return Z, Y, sample_weight
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize(
+    "sigma_name, loss_name",
+    [
+        ("softmax", "log_loss"),
+        ("logistic", "binary_log_loss"),
+        ("identity", "squared_error"),
+    ],
+)
+def test_fused_output_layer_matches_numpy(
+    kernels, sigma_name, loss_name, dtype, weighted
+):
+    from skbp._activations import OUTPUT_ACTIVATIONS
+    from skbp._losses import LOSSES
+
+    sigma, loss = OUTPUT_ACTIVATIONS[sigma_name], LOSSES[loss_name]
+    Z, Y, sample_weight = _output_case(sigma_name, loss_name, dtype, weighted)
+    m = Z.shape[0]
+    # the numpy reference: skbp._network.LayerStack.backprop's output layer
+    A_ref = Z.copy()
+    sigma.apply(A_ref)
+    cost_ref = loss.value(Y, A_ref, sample_weight)
+    Delta_ref = loss.bp1(Y, A_ref, None, sigma, out=np.empty_like(Z))
+    if sample_weight is None:
+        row_scale = None
+        Delta_ref *= 1.0 / m
+    else:
+        row_scale = sample_weight / sample_weight.sum()
+        Delta_ref *= row_scale[:, np.newaxis]
+
+    fused = kernels.output_layer(sigma, loss)
+    A, Delta, grad_b = Z.copy(), np.empty_like(Z), np.full(Z.shape[1], np.nan, dtype)
+    cost = fused(A, Y, row_scale, Delta, grad_b)
+    rtol = 1e-13 if dtype == np.float64 else 1e-5
+    assert A.dtype == Delta.dtype == grad_b.dtype == dtype
+    assert_allclose(A, A_ref, rtol=rtol, atol=1e-30)
+    assert_allclose(Delta, Delta_ref, rtol=rtol, atol=1e-30)
+    assert_allclose(grad_b, Delta_ref.sum(axis=0), rtol=rtol, atol=1e-7 * rtol)
+    assert_allclose(cost, cost_ref, rtol=rtol)
+
+
+def test_only_canonical_output_pairs_are_fused(kernels):
+    from skbp._activations import OUTPUT_ACTIVATIONS
+    from skbp._losses import LOSSES, huber_loss
+
+    fused = kernels.output_layer
+    assert fused(OUTPUT_ACTIVATIONS["softmax"], LOSSES["log_loss"]) is not None
+    # the general BP1 (non-canonical pairs) and other losses stay on numpy
+    assert fused(OUTPUT_ACTIVATIONS["logistic"], LOSSES["squared_error"]) is None
+    assert fused(OUTPUT_ACTIVATIONS["identity"], huber_loss(2.0)) is None
+    assert fused(OUTPUT_ACTIVATIONS["exp"], LOSSES["poisson"]) is None
 
 
 # -- the estimators on both paths -----------------------------------------------------
