@@ -36,9 +36,15 @@ from scipy.special import xlogy
 from ._activations import OUTPUT_ACTIVATIONS, POSITIVE_OUTPUTS, PROBABILITY_OUTPUTS
 
 
-def _mean_over_samples(per_sample_cost, sample_weight):
-    """Weighted mean of a ``(n_samples,)`` cost vector; plain mean if no weights."""
-    return float(np.average(per_sample_cost, weights=sample_weight))
+def _mean_over_samples(cost, sample_weight):
+    """Mean over the samples of ``cost`` (n_samples, n_outputs), summed over outputs.
+
+    Weighted by ``sample_weight`` (n_samples,) when given. Without weights it
+    is one whole-array sum, the cheapest form for a mini-batch.
+    """
+    if sample_weight is None:
+        return float(cost.sum()) / cost.shape[0]
+    return float(sample_weight @ cost.sum(axis=1)) / float(sample_weight.sum())
 
 
 def _clip_probabilities(A):
@@ -48,9 +54,7 @@ def _clip_probabilities(A):
 
 def _squared_error(Y, A, sample_weight):
     residual = A - Y
-    return 0.5 * _mean_over_samples(
-        np.einsum("ij,ij->i", residual, residual), sample_weight
-    )
+    return 0.5 * _mean_over_samples(np.square(residual, out=residual), sample_weight)
 
 
 def _squared_error_derivative(Y, A, out):
@@ -58,7 +62,7 @@ def _squared_error_derivative(Y, A, out):
 
 
 def _absolute_error(Y, A, sample_weight):
-    return _mean_over_samples(np.abs(A - Y).sum(axis=1), sample_weight)
+    return _mean_over_samples(np.abs(A - Y), sample_weight)
 
 
 def _absolute_error_derivative(Y, A, out):
@@ -70,7 +74,7 @@ def _huber(Y, A, sample_weight, *, delta):
     # 0.5 r^2 where |r| <= delta, else delta (|r| - delta / 2), r = a - y
     r = np.abs(A - Y)
     per_unit = np.where(r <= delta, 0.5 * r * r, delta * (r - 0.5 * delta))
-    return _mean_over_samples(per_unit.sum(axis=1), sample_weight)
+    return _mean_over_samples(per_unit, sample_weight)
 
 
 def _huber_derivative(Y, A, out, *, delta):
@@ -79,8 +83,7 @@ def _huber_derivative(Y, A, out, *, delta):
 
 
 def _categorical_log_loss(Y, A, sample_weight):
-    per_sample = -xlogy(Y, _clip_probabilities(A)).sum(axis=1)
-    return _mean_over_samples(per_sample, sample_weight)
+    return -_mean_over_samples(xlogy(Y, _clip_probabilities(A)), sample_weight)
 
 
 def _categorical_log_loss_derivative(Y, A, out):
@@ -90,8 +93,7 @@ def _categorical_log_loss_derivative(Y, A, out):
 
 def _binary_log_loss(Y, A, sample_weight):
     A = _clip_probabilities(A)
-    per_sample = -(xlogy(Y, A) + xlogy(1 - Y, 1 - A)).sum(axis=1)
-    return _mean_over_samples(per_sample, sample_weight)
+    return -_mean_over_samples(xlogy(Y, A) + xlogy(1 - Y, 1 - A), sample_weight)
 
 
 def _binary_log_loss_derivative(Y, A, out):
@@ -102,8 +104,7 @@ def _binary_log_loss_derivative(Y, A, out):
 
 def _poisson_deviance(Y, A, sample_weight):
     # Half the Poisson deviance, as scikit-learn: y log(y / a) - y + a.
-    per_sample = (xlogy(Y, Y / A) - Y + A).sum(axis=1)
-    return _mean_over_samples(per_sample, sample_weight)
+    return _mean_over_samples(xlogy(Y, Y / A) - Y + A, sample_weight)
 
 
 def _poisson_deviance_derivative(Y, A, out):

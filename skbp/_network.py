@@ -307,7 +307,7 @@ class LayerStack:
         bias_gradient_done = fused_output is not None
         for i in range(L, 0, -1):
             if not bias_gradient_done:
-                np.sum(Delta[i], axis=0, out=grad_b[i - 1])  # BP2
+                Delta[i].sum(axis=0, out=grad_b[i - 1])  # BP2
             _matmul_into(inputs[i - 1].T, Delta[i], grad_W[i - 1])  # BP3 ...
             # ... plus the L2 penalty's gradient (weights only), unless the
             # optimizer adds it fused with its update (work.defer_penalty)
