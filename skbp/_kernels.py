@@ -348,7 +348,7 @@ class Kernels:
             if row_scale is None:
                 row_scale, scale = A[0, :0], t(1.0 / m)  # empty: uniform scale
             else:
-                scale = t(0)
+                row_scale, scale = row_scale.astype(A.dtype, copy=False), t(0)
             eps = t(np.finfo(A.dtype).eps)
             return kernel(A, Y, row_scale, scale, eps, t(1), Delta, grad_b)
 

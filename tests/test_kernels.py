@@ -283,19 +283,21 @@ def test_only_canonical_output_pairs_are_fused(kernels):
 # -- the estimators on both paths -----------------------------------------------------
 
 
+@pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
-@pytest.mark.parametrize("Estimator", [MLPBackpropClassifier, MLPBackpropRegressor])
-def test_numpy_and_numba_paths_fit_the_same_model(Estimator, solver, dtype):
+@pytest.mark.parametrize("target", ["binary", "multiclass", "regression"])
+def test_numpy_and_numba_paths_fit_the_same_model(target, solver, dtype, weighted):
+    # one fused output kernel each: logistic, softmax, identity
     pytest.importorskip("numba")
     rng = np.random.default_rng(0)
     X = rng.normal(size=(120, 6))
-    y = (
-        (X[:, 0] + X[:, 1] > 0).astype(int)
-        if Estimator is MLPBackpropClassifier
-        else None
-    )
-    y = X @ rng.normal(size=6) if y is None else y
+    if target == "regression":
+        Estimator, y = MLPBackpropRegressor, X @ rng.normal(size=6)
+    else:
+        bins = [0.0] if target == "binary" else [-0.5, 0.5]  # 2 or 3 classes
+        Estimator, y = MLPBackpropClassifier, np.digitize(X[:, 0] + X[:, 1], bins)
+    sample_weight = rng.uniform(0, 2, size=120) if weighted else None
     params = dict(
         hidden_layer_sizes=(9, 7),
         solver=solver,
@@ -308,7 +310,7 @@ def test_numpy_and_numba_paths_fit_the_same_model(Estimator, solver, dtype):
     fitted = {}
     for backend in ["numpy", "numba"]:
         with skbp.config_context(kernels=backend):
-            fitted[backend] = Estimator(**params).fit(X, y)
+            fitted[backend] = Estimator(**params).fit(X, y, sample_weight)
     ref, ours = fitted["numpy"], fitted["numba"]
     rtol = 1e-12 if dtype == np.float64 else 1e-5
     for a, b in zip(ours.coefs_ + ours.intercepts_, ref.coefs_ + ref.intercepts_):
