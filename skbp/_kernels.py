@@ -7,31 +7,33 @@ first use (:func:`load`), never at ``import skbp``; numba comes with the
 ``fast`` extra (``pip install "skbp[fast]"``). Which backend a fit uses is
 chosen once per fit by :func:`skbp._config.resolve_kernels`.
 
-Each kernel performs the reference's floating-point operations in the
-reference's order and dtype (``error_model="numpy"`` lets LLVM vectorise the
-division and square root; ``fastmath=False`` forbids reassociation), so the
-results are bit-identical to the numpy path; ``tests/test_kernels.py`` checks
-it.
+The optimizer and ReLU kernels perform the reference's floating-point
+operations in the reference's order and dtype (``error_model="numpy"`` lets
+LLVM vectorise the division and square root; ``fastmath=False`` forbids
+reassociation), so their results are bit-identical to the numpy path; the
+fused output layer agrees to a few ulps (it sums the cost in float64).
+``tests/test_kernels.py`` checks each kernel against the reference.
 
 Parallelism: with more than one BLAS thread allowed (``threadpoolctl``
 limits are read once per fit) and a long vector, the optimizer kernels run a
 ``prange`` variant on at most that many numba threads; one BLAS thread means
 one thread here too.
 
-Measured on a shared 2-core VM (1 thread, numba 0.68, medians of 200 calls):
+Measured on a shared 2-core VM by ``benchmarks/bench_kernels.py`` (1 thread,
+numba 0.68, medians of 7 rounds of 200 calls; MNIST-sized network):
 
-================================  ===============  ===============
-work per training step            numpy            numba
-================================  ===============  ===============
-Adam + L2, 235,146 float64        1.28 ms          0.32 ms
-Adam + L2, 235,146 float32        0.44 ms          0.11 ms
-Adam + L2, 50,000 float64         0.24 ms          0.06 ms
-SGD/Nesterov + L2, 235,146 f64    0.60 ms          0.14 ms
-bias add + ReLU, 200 x 256 f64    64 us            10 us
-ReLU' into BP4, 200 x 256 f64     37 us            16 us
-================================  ===============  ===============
+=============================================  ==========  ==========
+work per training step                         numpy       numba
+=============================================  ==========  ==========
+Adam + L2, 235,146 float64                     1116 us     290 us
+Adam + L2, 235,146 float32                     421 us      117 us
+SGD (Nesterov) + L2, 235,146 float64           515 us      135 us
+bias add + ReLU, 200 x 256 float64             66 us       11 us
+ReLU' into BP4 + BP2, 200 x 256 float64        66 us       25 us
+softmax + log-loss + BP1 + BP2, 200 x 10 f64   94 us       31 us
+=============================================  ==========  ==========
 
-The fixed costs: ``import numba`` 0.4-0.6 s and loading the cached kernels
+The fixed costs: ``import numba`` 0.3-0.6 s and loading the cached kernels
 0.3-0.4 s in each new process; the very first compile (no cache yet) took
 several seconds. At 100,000 parameters a step saves about 0.4 ms, so those
 fixed costs are paid back after a few thousand steps; below
