@@ -328,3 +328,24 @@ def test_worker_threads_use_the_serial_kernels():
     thread.start()
     thread.join()
     assert seen == [1]
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        MLPBackpropClassifier(max_iter=50, random_state=0),
+        MLPBackpropClassifier(
+            solver="sgd", learning_rate_init=0.05, max_iter=50, random_state=0
+        ),
+        MLPBackpropRegressor(max_iter=50, random_state=0),
+    ],
+    ids=["classifier-adam", "classifier-sgd", "regressor-adam"],
+)
+def test_estimator_checks_pass_on_the_numba_path(estimator):
+    # scikit-learn's estimator checks with every fit on the compiled kernels
+    # (the small networks of the checks would stay on numpy under "auto").
+    pytest.importorskip("numba")
+    from sklearn.utils.estimator_checks import check_estimator
+
+    with skbp.config_context(kernels="numba"):
+        check_estimator(estimator)
