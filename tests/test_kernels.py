@@ -268,6 +268,36 @@ def test_fused_output_layer_matches_numpy(
     assert_allclose(cost, cost_ref, rtol=rtol)
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize(
+    "sigma_name, loss_name",
+    [
+        ("softmax", "log_loss"),
+        ("logistic", "binary_log_loss"),
+        ("identity", "squared_error"),
+    ],
+)
+def test_fused_output_layer_keeps_non_finite_costs(kernels, sigma_name, loss_name, bad):
+    # A NaN cost is how training detects divergence: the fused layer must not
+    # hide one behind its clipping, and must agree with numpy where it is finite.
+    from skbp._activations import OUTPUT_ACTIVATIONS
+    from skbp._losses import LOSSES
+
+    sigma, loss = OUTPUT_ACTIVATIONS[sigma_name], LOSSES[loss_name]
+    Z = np.zeros((3, 2))
+    Z[1, 0] = bad
+    Y = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    A_ref = Z.copy()
+    with np.errstate(all="ignore"):
+        sigma.apply(A_ref)
+        cost_ref = loss.value(Y, A_ref, None)
+    A, Delta, grad_b = Z.copy(), np.empty_like(Z), np.empty(2)
+    cost = kernels.output_layer(sigma, loss)(A, Y, None, Delta, grad_b)
+    assert np.isfinite(cost) == np.isfinite(cost_ref)
+    if np.isfinite(cost_ref):
+        assert_allclose(cost, cost_ref, rtol=1e-13)
+
+
 def test_only_canonical_output_pairs_are_fused(kernels):
     from skbp._activations import OUTPUT_ACTIVATIONS
     from skbp._losses import LOSSES, huber_loss
