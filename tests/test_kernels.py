@@ -371,6 +371,8 @@ def test_worker_threads_use_the_serial_kernels():
     ],
     ids=["classifier-adam", "classifier-sgd", "regressor-adam"],
 )
+# neither skbp nor scikit-learn's MLP has decision_function: that check skips
+@pytest.mark.filterwarnings("ignore:Skipping check .*decision_function")
 def test_estimator_checks_pass_on_the_numba_path(estimator):
     # scikit-learn's estimator checks with every fit on the compiled kernels
     # (the small networks of the checks would stay on numpy under "auto").
