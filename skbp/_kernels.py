@@ -120,84 +120,57 @@ def _add_bias_relu(Z, b):
 # inside the log, as in skbp._losses.
 
 
-def _output_softmax_log_loss(A, Y, row_scale, scale, eps, one, Delta, grad_b):
-    rows, cols = A.shape
-    for k in range(cols):
-        grad_b[k] = 0.0
-    cost = 0.0
-    for r in range(rows):
-        s = row_scale[r] if row_scale.size else scale
-        top = A[r, 0]
-        for k in range(1, cols):
-            if A[r, k] > top:
-                top = A[r, k]
-        total = A[r, 0] = np.exp(A[r, 0] - top)
-        for k in range(1, cols):
-            e = np.exp(A[r, k] - top)
-            A[r, k] = e
-            total += e
-        row_cost = 0.0
-        for k in range(cols):
-            a = A[r, k] / total
-            A[r, k] = a
-            y = Y[r, k]
-            if y != 0:
-                row_cost -= y * np.log(min(max(a, eps), one - eps))
-            d = (a - y) * s
-            Delta[r, k] = d
-            grad_b[k] += d
-        cost += row_cost * s
-    return cost
-
-
-def _output_logistic_log_loss(A, Y, row_scale, scale, eps, one, Delta, grad_b):
-    rows, cols = A.shape
-    for k in range(cols):
-        grad_b[k] = 0.0
-    cost = 0.0
-    for r in range(rows):
-        s = row_scale[r] if row_scale.size else scale
-        row_cost = 0.0
-        for k in range(cols):
-            a = one / (one + np.exp(-A[r, k]))  # expit, in the arrays' dtype
-            A[r, k] = a
-            y = Y[r, k]
-            p = min(max(a, eps), one - eps)
-            if y != 0:
-                row_cost -= y * np.log(p)
-            if y != 1:
-                row_cost -= (one - y) * np.log(one - p)
-            d = (a - y) * s
-            Delta[r, k] = d
-            grad_b[k] += d
-        cost += row_cost * s
-    return cost
-
-
-def _output_identity_squared_error(A, Y, row_scale, scale, eps, one, Delta, grad_b):
-    rows, cols = A.shape
-    for k in range(cols):
-        grad_b[k] = 0.0
-    cost = 0.0
-    for r in range(rows):
-        s = row_scale[r] if row_scale.size else scale
-        row_cost = 0.0
-        for k in range(cols):
-            residual = A[r, k] - Y[r, k]
-            row_cost += residual * residual
-            d = residual * s
-            Delta[r, k] = d
-            grad_b[k] += d
-        cost += 0.5 * row_cost * s
-    return cost
-
-
-# (output activation, loss) -> kernel name
+# The pairs, as the first argument of _output_layer (numba compiles one kernel
+# and unswitches the loops on the constant).
+_SOFTMAX_LOG_LOSS, _LOGISTIC_LOG_LOSS, _IDENTITY_SQUARED_ERROR = 0, 1, 2
 _FUSED_OUTPUTS = {
-    ("softmax", "log_loss"): "output_softmax_log_loss",
-    ("logistic", "binary_log_loss"): "output_logistic_log_loss",
-    ("identity", "squared_error"): "output_identity_squared_error",
+    ("softmax", "log_loss"): _SOFTMAX_LOG_LOSS,
+    ("logistic", "binary_log_loss"): _LOGISTIC_LOG_LOSS,
+    ("identity", "squared_error"): _IDENTITY_SQUARED_ERROR,
 }
+
+
+def _output_layer(pair, A, Y, row_scale, scale, eps, one, Delta, grad_b):
+    rows, cols = A.shape
+    for k in range(cols):
+        grad_b[k] = 0.0
+    cost = 0.0
+    for r in range(rows):
+        s = row_scale[r] if row_scale.size else scale
+        total = one
+        if pair == _SOFTMAX_LOG_LOSS:  # exp(z - max z), and their sum
+            top = A[r, 0]
+            for k in range(1, cols):
+                if A[r, k] > top:
+                    top = A[r, k]
+            total = A[r, 0] = np.exp(A[r, 0] - top)
+            for k in range(1, cols):
+                e = np.exp(A[r, k] - top)
+                A[r, k] = e
+                total += e
+        row_cost = 0.0
+        for k in range(cols):
+            y = Y[r, k]
+            if pair == _SOFTMAX_LOG_LOSS:
+                a = A[r, k] / total
+                if y != 0:
+                    row_cost -= y * np.log(min(max(a, eps), one - eps))
+            elif pair == _LOGISTIC_LOG_LOSS:
+                a = one / (one + np.exp(-A[r, k]))  # expit, in the arrays' dtype
+                p = min(max(a, eps), one - eps)
+                if y != 0:
+                    row_cost -= y * np.log(p)
+                if y != 1:
+                    row_cost -= (one - y) * np.log(one - p)
+            else:  # identity, squared error
+                a = A[r, k]
+                row_cost += 0.5 * (a - y) * (a - y)
+            A[r, k] = a
+            d = (a - y) * s  # BP1, canonical: A - Y, scaled to the batch mean
+            Delta[r, k] = d
+            grad_b[k] += d  # BP2
+        cost += row_cost * s
+    return cost
 
 
 # -- loading -------------------------------------------------------------------
@@ -224,9 +197,7 @@ def _compile():
         "sgd_parallel": parallel(_sgd_step),
         "relu_derivative_bias_grad": serial(_relu_derivative_bias_grad),
         "add_bias_relu": serial(_add_bias_relu),
-        "output_softmax_log_loss": serial(_output_softmax_log_loss),
-        "output_logistic_log_loss": serial(_output_logistic_log_loss),
-        "output_identity_squared_error": serial(_output_identity_squared_error),
+        "output_layer": serial(_output_layer),
     }
 
 
@@ -339,10 +310,10 @@ class Kernels:
         ``Delta`` receives BP1 scaled to the batch mean and ``grad_b`` BP2.
         Returns the batch's mean cost (a float, without the L2 penalty).
         """
-        name = _FUSED_OUTPUTS.get((getattr(sigma, "name", None), loss.name))
-        if name is None or not loss.is_canonical_for(sigma):
+        pair = _FUSED_OUTPUTS.get((getattr(sigma, "name", None), loss.name))
+        if pair is None or not loss.is_canonical_for(sigma):
             return None
-        kernel = self._k[name]
+        kernel = self._k["output_layer"]
 
         def fused(A, Y, row_scale, Delta, grad_b):
             t = A.dtype.type
@@ -352,6 +323,6 @@ class Kernels:
             else:
                 row_scale, scale = row_scale.astype(A.dtype, copy=False), t(0)
             eps = t(np.finfo(A.dtype).eps)
-            return kernel(A, Y, row_scale, scale, eps, t(1), Delta, grad_b)
+            return kernel(pair, A, Y, row_scale, scale, eps, t(1), Delta, grad_b)
 
         return fused
